@@ -1,1 +1,16 @@
-//! x
+//! Reads a coopgraph dataset — a directory of hand-edited TOML files — checks every
+//! record and every link between records, and builds an immutable [`Store`] indexed
+//! for every relation the API follows.
+//!
+//! Loading is all or nothing: [`load`] either returns a whole, consistent store or
+//! every problem it found, each as `file:line: message`. This crate does no
+//! networking and knows nothing of HTTP or GraphQL.
+
+mod error;
+mod load;
+mod raw;
+mod store;
+
+pub use error::{Problem, Problems};
+pub use load::{FILES, load};
+pub use store::{Stats, Store};

@@ -347,7 +347,13 @@ mod tests {
             assert_eq!(OrganisationKind::parse(k.as_str()), Some(*k));
         }
         assert_eq!(Role::parse("funding"), None);
-        assert_eq!(ContributionKind::parse("PLEDGE"), Some(ContributionKind::Pledge));
-        assert_eq!(FundingModality::parse("TRUST_FUND"), Some(FundingModality::TrustFund));
+        assert_eq!(
+            ContributionKind::parse("PLEDGE"),
+            Some(ContributionKind::Pledge)
+        );
+        assert_eq!(
+            FundingModality::parse("TRUST_FUND"),
+            Some(FundingModality::TrustFund)
+        );
     }
 }

@@ -54,11 +54,16 @@ impl Slug {
     pub fn parse(s: &str) -> Result<Self, ValueError> {
         let ok = !s.is_empty()
             && s.len() <= Self::MAX_LEN
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-')
             && !s.ends_with('-')
             && !s.contains("--");
-        if ok { Ok(Self(s.to_owned())) } else { Err(ValueError::Slug(s.to_owned())) }
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(ValueError::Slug(s.to_owned()))
+        }
     }
 
     /// The slug as text.
@@ -210,7 +215,11 @@ impl PartialDate {
     /// The last day this date covers, as (year, month, day).
     pub fn last_day(self) -> (u16, u8, u8) {
         let month = self.month.unwrap_or(12);
-        (self.year, month, self.day.unwrap_or_else(|| days_in_month(self.year, month)))
+        (
+            self.year,
+            month,
+            self.day.unwrap_or_else(|| days_in_month(self.year, month)),
+        )
     }
 }
 
@@ -306,7 +315,12 @@ impl Money {
         if amount.is_sign_negative() && !amount.is_zero() {
             return Err(ValueError::NegativeAmount(amount));
         }
-        Ok(Self { amount: amount.normalize(), currency, approximate, text })
+        Ok(Self {
+            amount: amount.normalize(),
+            currency,
+            approximate,
+            text,
+        })
     }
 
     /// Parses a decimal amount written as plain digits, such as "65640508" or "1.09";
@@ -364,8 +378,22 @@ mod tests {
         for ok in ["ilo", "skills-ap", "a1-b2", &"x".repeat(80)] {
             assert_eq!(Slug::parse(ok).unwrap().as_str(), ok);
         }
-        for bad in ["", "-ilo", "ilo-", "a--b", "ILO", "café", "a b", "a_b", &"x".repeat(81)] {
-            assert_eq!(Slug::parse(bad), Err(ValueError::Slug(bad.to_owned())), "{bad:?}");
+        for bad in [
+            "",
+            "-ilo",
+            "ilo-",
+            "a--b",
+            "ILO",
+            "café",
+            "a b",
+            "a_b",
+            &"x".repeat(81),
+        ] {
+            assert_eq!(
+                Slug::parse(bad),
+                Err(ValueError::Slug(bad.to_owned())),
+                "{bad:?}"
+            );
         }
     }
 
@@ -383,7 +411,10 @@ mod tests {
     fn currency_codes() {
         assert_eq!(CurrencyCode::parse("CHF").unwrap().code(), "CHF");
         for bad in ["chf", "SFr", "US$", "XYZ", ""] {
-            assert_eq!(CurrencyCode::parse(bad), Err(ValueError::Currency(bad.to_owned())));
+            assert_eq!(
+                CurrencyCode::parse(bad),
+                Err(ValueError::Currency(bad.to_owned()))
+            );
         }
     }
 
@@ -393,11 +424,28 @@ mod tests {
             assert_eq!(PartialDate::parse(ok).unwrap().to_string(), ok);
         }
         let bad = [
-            "", "03", "20033", "2006-9", "2006-13", "2006-00", "2006-06-31", "2007-02-29",
-            "1900-02-29", "2006-06-00", "2006-06-12-01", "2006/06", "0000", "2006-", "+200",
+            "",
+            "03",
+            "20033",
+            "2006-9",
+            "2006-13",
+            "2006-00",
+            "2006-06-31",
+            "2007-02-29",
+            "1900-02-29",
+            "2006-06-00",
+            "2006-06-12-01",
+            "2006/06",
+            "0000",
+            "2006-",
+            "+200",
         ];
         for b in bad {
-            assert_eq!(PartialDate::parse(b), Err(ValueError::Date(b.to_owned())), "{b:?}");
+            assert_eq!(
+                PartialDate::parse(b),
+                Err(ValueError::Date(b.to_owned())),
+                "{b:?}"
+            );
         }
         let d = PartialDate::parse("2006-02").unwrap();
         assert_eq!((d.first_day(), d.last_day()), ((2006, 2, 1), (2006, 2, 28)));
@@ -407,12 +455,18 @@ mod tests {
     fn periods() {
         let d = |s| Some(PartialDate::parse(s).unwrap());
         assert!(Period::new(d("2003"), d("2006")).is_ok());
-        assert!(Period::new(d("2006-09"), d("2006")).is_ok(), "overlapping precisions");
+        assert!(
+            Period::new(d("2006-09"), d("2006")).is_ok(),
+            "overlapping precisions"
+        );
         assert!(Period::new(d("2006"), d("2006")).is_ok());
         assert!(Period::new(None, d("2006")).is_ok());
         assert_eq!(
             Period::new(d("2006"), d("2005-12")),
-            Err(ValueError::PeriodOrder { start: d("2006").unwrap(), end: d("2005-12").unwrap() })
+            Err(ValueError::PeriodOrder {
+                start: d("2006").unwrap(),
+                end: d("2005-12").unwrap()
+            })
         );
         let p = Period::new(d("2005"), d("2008")).unwrap();
         assert!(!p.is_active_in(2004) && p.is_active_in(2005) && p.is_active_in(2008));
@@ -427,15 +481,24 @@ mod tests {
         assert_eq!(m.amount().to_string(), "1200000");
         assert!(Money::new(Money::parse_amount("0").unwrap(), usd, false, None).is_ok());
         let neg = Money::parse_amount("-5").unwrap();
-        assert_eq!(Money::new(neg, usd, false, None), Err(ValueError::NegativeAmount(neg)));
+        assert_eq!(
+            Money::new(neg, usd, false, None),
+            Err(ValueError::NegativeAmount(neg))
+        );
         for bad in ["1,200", "1.2e6", "US$1", "", "NaN"] {
-            assert_eq!(Money::parse_amount(bad), Err(ValueError::Amount(bad.to_owned())));
+            assert_eq!(
+                Money::parse_amount(bad),
+                Err(ValueError::Amount(bad.to_owned()))
+            );
         }
     }
 
     #[test]
     fn shares() {
-        assert_eq!(Share::parse("16.632").unwrap().percent().to_string(), "16.632");
+        assert_eq!(
+            Share::parse("16.632").unwrap().percent().to_string(),
+            "16.632"
+        );
         assert!(Share::parse("100").is_ok() && Share::parse("0").is_ok());
         for bad in ["-1", "100.01", "16,6", "x"] {
             assert_eq!(Share::parse(bad), Err(ValueError::Share(bad.to_owned())));

@@ -1,0 +1,836 @@
+//! From files to a [`Store`]: parse every file, register every slug, resolve every
+//! value and link, check the invariants that span records, then index.
+
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::hash::Hash;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use coopgraph_model::*;
+use serde::de::DeserializeOwned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+use crate::raw::{self, Text};
+use crate::store::{Index, Slugs, Store};
+use crate::{Problem, Problems};
+
+/// The files of a dataset, in the order they are read, each with the name of the
+/// tables it holds (`[[organisation]]`, …).
+pub const FILES: [(&str, &str); 6] = [
+    ("documents.toml", "document"),
+    ("themes.toml", "theme"),
+    ("organisations.toml", "organisation"),
+    ("programmes.toml", "programme"),
+    ("projects.toml", "project"),
+    ("contributions.toml", "contribution"),
+];
+
+const DOCUMENTS: usize = 0;
+const THEMES: usize = 1;
+const ORGANISATIONS: usize = 2;
+const PROGRAMMES: usize = 3;
+const PROJECTS: usize = 4;
+const CONTRIBUTIONS: usize = 5;
+
+/// Reads and checks the dataset in `dir`. Returns the whole store, or every problem
+/// found, sorted by file and line; never part of a dataset.
+pub fn load(dir: &Path) -> Result<Store, Problems> {
+    let mut ctx = Ctx::default();
+    match std::fs::read_dir(dir) {
+        Ok(entries) => {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".toml") && !FILES.iter().any(|(f, _)| *f == name) {
+                    let known: Vec<_> = FILES.iter().map(|(f, _)| *f).collect();
+                    ctx.problems.push(Problem {
+                        file: dir.join(&name),
+                        line: None,
+                        message: format!("unknown data file; expected one of {}", known.join(", ")),
+                    });
+                }
+            }
+        }
+        Err(e) => {
+            return Err(Problems(vec![Problem {
+                file: dir.to_path_buf(),
+                line: None,
+                message: format!("cannot read the data directory: {e}"),
+            }]));
+        }
+    }
+    for (name, _) in FILES {
+        let path = dir.join(name);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                ctx.problems.push(Problem {
+                    file: path.clone(),
+                    line: None,
+                    message: e.to_string(),
+                });
+                String::new()
+            }
+        };
+        ctx.files.push(SourceFile::new(path, text));
+    }
+
+    let documents: Vec<raw::Document> = ctx.records(DOCUMENTS);
+    let themes: Vec<raw::Theme> = ctx.records(THEMES);
+    let organisations: Vec<raw::Organisation> = ctx.records(ORGANISATIONS);
+    let programmes: Vec<raw::Programme> = ctx.records(PROGRAMMES);
+    let projects: Vec<raw::Project> = ctx.records(PROJECTS);
+    let contributions: Vec<raw::Contribution> = ctx.records(CONTRIBUTIONS);
+    if ctx.unreadable {
+        // Links into a file that could not be read would all look dangling; the
+        // problems already found say what to mend first.
+        return Err(ctx.finish());
+    }
+
+    let mut slugs = Slugs::default();
+    let doc_slugs = ctx.register(
+        DOCUMENTS,
+        "document",
+        documents.iter().map(|r| &r.slug),
+        &mut slugs.documents,
+        DocumentId,
+    );
+    let theme_slugs = ctx.register(
+        THEMES,
+        "theme",
+        themes.iter().map(|r| &r.slug),
+        &mut slugs.themes,
+        ThemeId,
+    );
+    let org_slugs = ctx.register(
+        ORGANISATIONS,
+        "organisation",
+        organisations.iter().map(|r| &r.slug),
+        &mut slugs.organisations,
+        OrganisationId,
+    );
+    let prog_slugs = ctx.register(
+        PROGRAMMES,
+        "programme",
+        programmes.iter().map(|r| &r.slug),
+        &mut slugs.programmes,
+        ProgrammeId,
+    );
+    let proj_slugs = ctx.register(
+        PROJECTS,
+        "project",
+        projects.iter().map(|r| &r.slug),
+        &mut slugs.projects,
+        ProjectId,
+    );
+    let contrib_slugs = ctx.register(
+        CONTRIBUTIONS,
+        "contribution",
+        contributions.iter().map(|r| &r.slug),
+        &mut slugs.contributions,
+        ContributionId,
+    );
+
+    let r = Resolver { slugs: &slugs };
+    let documents: Vec<_> = documents
+        .into_iter()
+        .zip(doc_slugs)
+        .map(|(d, slug)| {
+            Some(Document {
+                slug: slug?,
+                title: d.title,
+            })
+        })
+        .collect();
+    let themes: Vec<_> = themes
+        .into_iter()
+        .zip(theme_slugs)
+        .map(|(t, slug)| {
+            Some(Theme {
+                slug: slug?,
+                name: t.name,
+            })
+        })
+        .collect();
+    let organisations: Vec<_> = organisations
+        .iter()
+        .zip(org_slugs)
+        .map(|(o, slug)| r.organisation(&mut ctx, o, slug))
+        .collect();
+    let programmes: Vec<_> = programmes
+        .iter()
+        .zip(prog_slugs)
+        .map(|(p, slug)| r.programme(&mut ctx, p, slug))
+        .collect();
+    let mut activities = Vec::new();
+    let projects: Vec<_> = projects
+        .iter()
+        .zip(proj_slugs)
+        .enumerate()
+        .map(|(i, (p, slug))| r.project(&mut ctx, ProjectId(i as u32), p, slug, &mut activities))
+        .collect();
+    let contributions: Vec<_> = contributions
+        .iter()
+        .zip(contrib_slugs)
+        .map(|(c, slug)| r.contribution(&mut ctx, c, slug))
+        .collect();
+
+    ctx.check_chain(ORGANISATIONS, "its own ancestor", &organisations, |o| {
+        (&o.slug, o.parent.map(|p| p.index()))
+    });
+    ctx.check_chain(PROGRAMMES, "its own ancestor", &programmes, |p| {
+        (&p.slug, p.parent.map(|p| p.index()))
+    });
+    ctx.check_chain(PROGRAMMES, "its own predecessor", &programmes, |p| {
+        (&p.slug, p.predecessor.map(|p| p.index()))
+    });
+
+    if !ctx.problems.is_empty() {
+        return Err(ctx.finish());
+    }
+    let activities = activities.into_iter().flatten().collect::<Vec<Activity>>();
+    for (i, a) in activities.iter().enumerate() {
+        slugs
+            .activities
+            .insert(a.slug.clone(), ActivityId(i as u32));
+    }
+    let mut store = Store {
+        documents: all(documents),
+        themes: all(themes),
+        organisations: all(organisations),
+        programmes: all(programmes),
+        projects: all(projects),
+        activities,
+        contributions: all(contributions),
+        slugs,
+        index: Index::default(),
+    };
+    store.index = index(&store);
+    Ok(store)
+}
+
+/// Unwraps records that all resolved; only called once no problem was found.
+fn all<T>(records: Vec<Option<T>>) -> Vec<T> {
+    records.into_iter().flatten().collect()
+}
+
+/// One data file, with what is needed to turn byte offsets into line numbers.
+struct SourceFile {
+    path: PathBuf,
+    text: String,
+    line_starts: Vec<usize>,
+    /// The line each top-level record starts at, by record position.
+    record_lines: Vec<usize>,
+}
+
+impl SourceFile {
+    fn new(path: PathBuf, text: String) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self {
+            path,
+            text,
+            line_starts,
+            record_lines: Vec::new(),
+        }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&start| start <= offset)
+    }
+}
+
+#[derive(Default)]
+struct Ctx {
+    files: Vec<SourceFile>,
+    problems: Vec<Problem>,
+    unreadable: bool,
+}
+
+impl Ctx {
+    fn problem(&mut self, file: usize, span: Option<Range<usize>>, message: impl Display) {
+        let f = &self.files[file];
+        let line = span.map(|s| f.line(s.start));
+        self.problems.push(Problem {
+            file: f.path.clone(),
+            line,
+            message: message.to_string(),
+        });
+    }
+
+    fn at(&mut self, file: usize, text: &Text, message: impl Display) {
+        self.problem(file, Some(text.span()), message);
+    }
+
+    fn at_record(&mut self, file: usize, record: usize, message: impl Display) {
+        let f = &self.files[file];
+        let line = f.record_lines.get(record).copied();
+        self.problems.push(Problem {
+            file: f.path.clone(),
+            line,
+            message: message.to_string(),
+        });
+    }
+
+    fn finish(mut self) -> Problems {
+        self.problems.sort();
+        self.problems.dedup();
+        Problems(self.problems)
+    }
+
+    /// Parses one file into its records. A syntax error marks the file unreadable;
+    /// a record that does not fit its shape is reported and left out, and the
+    /// records around it are still read.
+    fn records<T: DeserializeOwned>(&mut self, file: usize) -> Vec<T> {
+        let key = FILES[file].1;
+        let text = std::mem::take(&mut self.files[file].text);
+        let (table, errors) = DeTable::parse_recoverable(&text);
+        let mut out = Vec::new();
+        if !errors.is_empty() {
+            self.unreadable = true;
+            for e in errors {
+                self.problem(file, e.span(), e.message().trim_end());
+            }
+        } else {
+            for (name, value) in table.into_inner() {
+                if name.get_ref() != key {
+                    let msg = format!(
+                        "unknown key `{}`: this file holds `[[{key}]]` tables",
+                        name.get_ref()
+                    );
+                    self.problem(file, Some(name.span()), msg);
+                    continue;
+                }
+                let span = value.span();
+                let DeValue::Array(items) = value.into_inner() else {
+                    self.problem(
+                        file,
+                        Some(span),
+                        format!("`{key}` must be a list of tables, written `[[{key}]]`"),
+                    );
+                    continue;
+                };
+                for item in items {
+                    let line = self.files[file].line(item.span().start);
+                    self.files[file].record_lines.push(line);
+                    match T::deserialize(ValueDeserializer::from(item)) {
+                        Ok(record) => out.push(record),
+                        Err(e) => {
+                            self.unreadable = true;
+                            self.problem(file, e.span(), e.message().trim_end());
+                        }
+                    }
+                }
+            }
+        }
+        self.files[file].text = text;
+        out
+    }
+
+    /// Parses the slugs of one type and registers them, reporting invalid and
+    /// duplicate ones. Returns each record's slug, `None` where it was unusable.
+    fn register<'a, I: Copy>(
+        &mut self,
+        file: usize,
+        what: &str,
+        slugs: impl Iterator<Item = &'a Text>,
+        map: &mut HashMap<Slug, I>,
+        id: impl Fn(u32) -> I,
+    ) -> Vec<Option<Slug>> {
+        let mut first_line = HashMap::new();
+        let mut out = Vec::new();
+        for (i, text) in slugs.enumerate() {
+            let slug = self.value(file, text, Slug::parse);
+            if let Some(s) = &slug {
+                let line = self.files[file].line(text.span().start);
+                if let Some(first) = first_line.insert(s.clone(), line) {
+                    first_line.insert(s.clone(), first);
+                    self.at(
+                        file,
+                        text,
+                        format!("duplicate {what} slug `{s}`: first defined at line {first}"),
+                    );
+                    out.push(None);
+                    continue;
+                }
+                map.insert(s.clone(), id(i as u32));
+            }
+            out.push(slug);
+        }
+        out
+    }
+
+    fn value<T, E: Display>(
+        &mut self,
+        file: usize,
+        text: &Text,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        parse(text.get_ref())
+            .map_err(|e| self.at(file, text, e))
+            .ok()
+    }
+
+    /// Reports every record that reaches itself by following `up` (a parent, a
+    /// predecessor), with the chain it follows.
+    fn check_chain<T>(
+        &mut self,
+        file: usize,
+        what: &str,
+        records: &[Option<T>],
+        up: impl Fn(&T) -> (&Slug, Option<usize>),
+    ) {
+        for start in 0..records.len() {
+            let mut chain = Vec::new();
+            let mut at = start;
+            while let Some((slug, next)) = records[at].as_ref().map(&up) {
+                chain.push(slug.as_str());
+                match next {
+                    Some(next) if next == start => {
+                        chain.push(chain[0]);
+                        let msg = format!("`{}` is {what}: {}", chain[0], chain.join(" → "));
+                        self.at_record(file, start, msg);
+                        break;
+                    }
+                    Some(next) if chain.len() <= records.len() => at = next,
+                    _ => break,
+                }
+            }
+        }
+    }
+}
+
+/// Turns raw records into domain records, resolving slugs against every file.
+struct Resolver<'s> {
+    slugs: &'s Slugs,
+}
+
+/// Parses an optional field, so that `None` means "absent" and a bad value is
+/// reported; `Err(())` marks the record as unusable.
+fn optional<T>(v: Option<&Text>, f: impl FnOnce(&Text) -> Option<T>) -> Result<Option<T>, ()> {
+    match v {
+        None => Ok(None),
+        Some(t) => f(t).map(Some).ok_or(()),
+    }
+}
+
+impl Resolver<'_> {
+    fn link<I: Copy, K: Eq + Hash>(
+        ctx: &mut Ctx,
+        file: usize,
+        text: &Text,
+        what: &str,
+        map: &HashMap<K, I>,
+        key: impl FnOnce(&str) -> Option<K>,
+    ) -> Option<I> {
+        let found = key(text.get_ref()).and_then(|k| map.get(&k).copied());
+        if found.is_none() {
+            ctx.at(file, text, format!("unknown {what} `{}`", text.get_ref()));
+        }
+        found
+    }
+
+    fn org(&self, ctx: &mut Ctx, file: usize, text: &Text) -> Option<OrganisationId> {
+        Self::link(
+            ctx,
+            file,
+            text,
+            "organisation",
+            &self.slugs.organisations,
+            |s| Slug::parse(s).ok(),
+        )
+    }
+
+    fn programme_ref(&self, ctx: &mut Ctx, file: usize, text: &Text) -> Option<ProgrammeId> {
+        Self::link(ctx, file, text, "programme", &self.slugs.programmes, |s| {
+            Slug::parse(s).ok()
+        })
+    }
+
+    fn project_ref(&self, ctx: &mut Ctx, file: usize, text: &Text) -> Option<ProjectId> {
+        Self::link(ctx, file, text, "project", &self.slugs.projects, |s| {
+            Slug::parse(s).ok()
+        })
+    }
+
+    fn source(&self, ctx: &mut Ctx, file: usize, s: &raw::Source) -> Option<Source> {
+        let document = Self::link(
+            ctx,
+            file,
+            &s.document,
+            "document",
+            &self.slugs.documents,
+            |s| Slug::parse(s).ok(),
+        )?;
+        Some(Source {
+            document,
+            section: s.section.clone(),
+            quote: s.quote.clone(),
+        })
+    }
+
+    fn money(&self, ctx: &mut Ctx, file: usize, m: &raw::Money) -> Option<Money> {
+        let amount = ctx.value(file, &m.amount, Money::parse_amount);
+        let currency = ctx.value(file, &m.currency, CurrencyCode::parse);
+        Money::new(amount?, currency?, m.approximate, m.text.clone())
+            .map_err(|e| ctx.at(file, &m.amount, e))
+            .ok()
+    }
+
+    fn period(
+        &self,
+        ctx: &mut Ctx,
+        file: usize,
+        start: Option<&Text>,
+        end: Option<&Text>,
+    ) -> Option<Period> {
+        let s = optional(start, |t| ctx.value(file, t, PartialDate::parse));
+        let e = optional(end, |t| ctx.value(file, t, PartialDate::parse));
+        let (s, e) = (s.ok()?, e.ok()?);
+        Period::new(s, e)
+            .map_err(|err| ctx.at(file, end.expect("an ordered period has an end"), err))
+            .ok()
+    }
+
+    fn participants(
+        &self,
+        ctx: &mut Ctx,
+        file: usize,
+        list: &[raw::Participant],
+    ) -> Option<Vec<Participation>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        for p in list {
+            let organisation = self.org(ctx, file, &p.organisation);
+            let role = ctx.value(file, &p.role, |s| {
+                Role::parse(s)
+                    .ok_or_else(|| unknown("role", s, Role::ALL.iter().map(|r| r.as_str())))
+            });
+            match (organisation, role) {
+                (Some(organisation), Some(role)) => {
+                    let p2 = Participation { organisation, role };
+                    if out.contains(&p2) {
+                        ctx.at(
+                            file,
+                            &p.organisation,
+                            format!(
+                                "`{}` is listed twice as {}",
+                                p.organisation.get_ref(),
+                                role.as_str()
+                            ),
+                        );
+                        ok = false;
+                    }
+                    out.push(p2);
+                }
+                _ => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn organisation(
+        &self,
+        ctx: &mut Ctx,
+        o: &raw::Organisation,
+        slug: Option<Slug>,
+    ) -> Option<Organisation> {
+        let f = ORGANISATIONS;
+        let kind = ctx.value(f, &o.kind, |s| {
+            OrganisationKind::parse(s).ok_or_else(|| {
+                unknown(
+                    "organisation kind",
+                    s,
+                    OrganisationKind::ALL.iter().map(|k| k.as_str()),
+                )
+            })
+        });
+        let parent = optional(o.parent.as_ref(), |t| self.org(ctx, f, t));
+        let country = optional(o.country.as_ref(), |t| ctx.value(f, t, CountryCode::parse));
+        let source = self.source(ctx, f, &o.source);
+        Some(Organisation {
+            slug: slug?,
+            name: o.name.clone(),
+            acronym: o.acronym.clone(),
+            kind: kind?,
+            iati_ref: o.iati_ref.clone(),
+            parent: parent.ok()?,
+            country: country.ok()?,
+            former_names: o.former_names.clone(),
+            description: o.description.clone(),
+            source: source?,
+        })
+    }
+
+    fn programme(
+        &self,
+        ctx: &mut Ctx,
+        p: &raw::Programme,
+        slug: Option<Slug>,
+    ) -> Option<Programme> {
+        let f = PROGRAMMES;
+        let modality = optional(p.modality.as_ref(), |t| {
+            ctx.value(f, t, |s| {
+                FundingModality::parse(s).ok_or_else(|| {
+                    unknown(
+                        "funding modality",
+                        s,
+                        FundingModality::ALL.iter().map(|m| m.as_str()),
+                    )
+                })
+            })
+        });
+        let period = self.period(ctx, f, p.start.as_ref(), p.end.as_ref());
+        let parent = optional(p.parent.as_ref(), |t| self.programme_ref(ctx, f, t));
+        let predecessor = optional(p.predecessor.as_ref(), |t| self.programme_ref(ctx, f, t));
+        let participants = self.participants(ctx, f, &p.participants);
+        let source = self.source(ctx, f, &p.source);
+        Some(Programme {
+            slug: slug?,
+            name: p.name.clone(),
+            acronym: p.acronym.clone(),
+            modality: modality.ok()?,
+            period: period?,
+            description: p.description.clone(),
+            parent: parent.ok()?,
+            predecessor: predecessor.ok()?,
+            participants: participants?,
+            source: source?,
+        })
+    }
+
+    fn project(
+        &self,
+        ctx: &mut Ctx,
+        id: ProjectId,
+        p: &raw::Project,
+        slug: Option<Slug>,
+        activities: &mut Vec<Option<Activity>>,
+    ) -> Option<Project> {
+        let f = PROJECTS;
+        let mut countries = Vec::new();
+        let mut countries_ok = true;
+        for t in &p.countries {
+            match ctx.value(f, t, CountryCode::parse) {
+                Some(c) if countries.contains(&c) => {
+                    ctx.at(f, t, format!("country `{c}` is listed twice"));
+                    countries_ok = false;
+                }
+                Some(c) => countries.push(c),
+                None => countries_ok = false,
+            }
+        }
+        let mut places = Vec::new();
+        for place in &p.places {
+            match ctx.value(f, &place.country, CountryCode::parse) {
+                Some(c) if countries_ok && !countries.contains(&c) => {
+                    ctx.at(
+                        f,
+                        &place.country,
+                        format!(
+                            "place `{}` is in `{c}`, which is not among the project's countries",
+                            place.name
+                        ),
+                    );
+                    countries_ok = false;
+                }
+                Some(country) => places.push(Place {
+                    name: place.name.clone(),
+                    country,
+                }),
+                None => countries_ok = false,
+            }
+        }
+        let period = self.period(ctx, f, p.start.as_ref(), p.end.as_ref());
+        let budget = match &p.budget {
+            Some(m) => self.money(ctx, f, m).map(Some),
+            None => Some(None),
+        };
+        let participants = self.participants(ctx, f, &p.participants);
+        let mut themes = Vec::new();
+        let mut themes_ok = true;
+        for t in &p.themes {
+            match Self::link(ctx, f, t, "theme", &self.slugs.themes, |s| {
+                Slug::parse(s).ok()
+            }) {
+                Some(th) => themes.push(th),
+                None => themes_ok = false,
+            }
+        }
+        let programme = optional(p.programme.as_ref(), |t| self.programme_ref(ctx, f, t));
+        let source = self.source(ctx, f, &p.source);
+        let mut activity_ids = Vec::new();
+        for (i, a) in p.activities.iter().enumerate() {
+            let position = i as u32 + 1;
+            let a_source = match &a.source {
+                Some(s) => self.source(ctx, f, s),
+                None => source.clone(),
+            };
+            let a_slug = slug
+                .as_ref()
+                .and_then(|s| Slug::parse(&format!("{s}-{position}")).ok());
+            activity_ids.push(ActivityId(activities.len() as u32));
+            activities.push(Some(Activity {
+                slug: a_slug?,
+                project: id,
+                position,
+                description: a.description.clone(),
+                source: a_source?,
+            }));
+        }
+        Some(Project {
+            slug: slug?,
+            title: p.title.clone(),
+            acronym: p.acronym.clone(),
+            objective: p.objective.clone(),
+            countries: countries_ok.then_some(countries)?,
+            places,
+            period: period?,
+            budget: budget?,
+            participants: participants?,
+            themes: themes_ok.then_some(themes)?,
+            programme: programme.ok()?,
+            activities: activity_ids,
+            source: source?,
+        })
+    }
+
+    fn contribution(
+        &self,
+        ctx: &mut Ctx,
+        c: &raw::Contribution,
+        slug: Option<Slug>,
+    ) -> Option<Contribution> {
+        let f = CONTRIBUTIONS;
+        let from = self.org(ctx, f, &c.from);
+        let to = {
+            let t = c.to.get_ref();
+            match (&t.organisation, &t.programme, &t.project) {
+                (Some(o), None, None) => self.org(ctx, f, o).map(Recipient::Organisation),
+                (None, Some(p), None) => self.programme_ref(ctx, f, p).map(Recipient::Programme),
+                (None, None, Some(p)) => self.project_ref(ctx, f, p).map(Recipient::Project),
+                _ => {
+                    ctx.problem(
+                        f,
+                        Some(c.to.span()),
+                        "`to` names exactly one of `organisation`, `programme` or `project`",
+                    );
+                    None
+                }
+            }
+        };
+        let kind = ctx.value(f, &c.kind, |s| {
+            ContributionKind::parse(s).ok_or_else(|| {
+                unknown(
+                    "contribution kind",
+                    s,
+                    ContributionKind::ALL.iter().map(|k| k.as_str()),
+                )
+            })
+        });
+        let amount = match &c.amount {
+            Some(m) => self.money(ctx, f, m).map(Some),
+            None => Some(None),
+        };
+        let equivalent = match &c.equivalent {
+            Some(m) => self.money(ctx, f, m).map(Some),
+            None => Some(None),
+        };
+        let date = optional(c.date.as_ref(), |t| ctx.value(f, t, PartialDate::parse));
+        if let (Some(d), true) = (&c.date, c.start.is_some() || c.end.is_some()) {
+            ctx.at(f, d, "give either `date` or `start`/`end`, not both");
+        }
+        let period = self.period(ctx, f, c.start.as_ref(), c.end.as_ref());
+        let share = optional(c.share.as_ref(), |t| ctx.value(f, t, Share::parse));
+        let channel = optional(c.channel.as_ref(), |t| self.org(ctx, f, t));
+        let source = self.source(ctx, f, &c.source);
+        Some(Contribution {
+            slug: slug?,
+            from: from?,
+            to: to?,
+            kind: kind?,
+            amount: amount?,
+            equivalent: equivalent?,
+            date: date.ok()?,
+            period: period?,
+            share: share.ok()?,
+            channel: channel.ok()?,
+            description: c.description.clone(),
+            source: source?,
+        })
+    }
+}
+
+fn unknown<'a>(what: &str, value: &str, all: impl Iterator<Item = &'a str>) -> String {
+    format!(
+        "unknown {what} `{value}`; expected one of {}",
+        all.collect::<Vec<_>>().join(", ")
+    )
+}
+
+/// Builds every index of a store whose records are all resolved.
+fn index(s: &Store) -> Index {
+    let n_org = s.organisations.len();
+    let mut ix = Index {
+        children: vec![Vec::new(); n_org],
+        org_programmes: vec![Vec::new(); n_org],
+        org_projects: vec![Vec::new(); n_org],
+        org_roles: vec![Vec::new(); n_org],
+        programme_projects: vec![Vec::new(); s.programmes.len()],
+        theme_projects: vec![Vec::new(); s.themes.len()],
+        contributions_from: vec![Vec::new(); n_org],
+        contributions_to_org: vec![Vec::new(); n_org],
+        contributions_to_programme: vec![Vec::new(); s.programmes.len()],
+        contributions_to_project: vec![Vec::new(); s.projects.len()],
+        ..Index::default()
+    };
+    for (i, o) in s.organisations.iter().enumerate() {
+        if let Some(p) = o.parent {
+            ix.children[p.index()].push(OrganisationId(i as u32));
+        }
+    }
+    for (i, p) in s.programmes.iter().enumerate() {
+        for part in &p.participants {
+            ix.org_programmes[part.organisation.index()].push((ProgrammeId(i as u32), part.role));
+            ix.org_roles[part.organisation.index()].push(part.role);
+        }
+    }
+    for (i, p) in s.projects.iter().enumerate() {
+        let id = ProjectId(i as u32);
+        for part in &p.participants {
+            ix.org_projects[part.organisation.index()].push((id, part.role));
+            ix.org_roles[part.organisation.index()].push(part.role);
+        }
+        if let Some(prog) = p.programme {
+            ix.programme_projects[prog.index()].push(id);
+        }
+        for t in &p.themes {
+            ix.theme_projects[t.index()].push(id);
+        }
+        for c in &p.countries {
+            ix.country_projects.entry(*c).or_default().push(id);
+        }
+    }
+    for (i, c) in s.contributions.iter().enumerate() {
+        let id = ContributionId(i as u32);
+        ix.contributions_from[c.from.index()].push(id);
+        ix.org_roles[c.from.index()].push(Role::Funding);
+        if let Some(ch) = c.channel {
+            ix.org_roles[ch.index()].push(Role::Extending);
+        }
+        match c.to {
+            Recipient::Organisation(o) => ix.contributions_to_org[o.index()].push(id),
+            Recipient::Programme(p) => ix.contributions_to_programme[p.index()].push(id),
+            Recipient::Project(p) => ix.contributions_to_project[p.index()].push(id),
+        }
+    }
+    for (i, roles) in ix.org_roles.iter_mut().enumerate() {
+        roles.sort();
+        roles.dedup();
+        if roles.contains(&Role::Funding) {
+            ix.donors.push(OrganisationId(i as u32));
+        }
+    }
+    ix
+}

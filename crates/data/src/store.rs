@@ -1,0 +1,212 @@
+//! The immutable, indexed dataset that the API reads.
+
+use std::collections::{BTreeMap, HashMap};
+
+use coopgraph_model::*;
+
+/// A whole, consistent dataset with an index for every relation the API follows.
+///
+/// Records live in one list per type and are named by typed ids; every index is
+/// built once at load time, so each look-up below is a slice or a hash probe. The
+/// `*_of` methods take many parent ids at once and answer for all of them in one
+/// call, which is what batched GraphQL resolution asks for.
+#[derive(Debug, Default)]
+pub struct Store {
+    pub(crate) documents: Vec<Document>,
+    pub(crate) themes: Vec<Theme>,
+    pub(crate) organisations: Vec<Organisation>,
+    pub(crate) programmes: Vec<Programme>,
+    pub(crate) projects: Vec<Project>,
+    pub(crate) activities: Vec<Activity>,
+    pub(crate) contributions: Vec<Contribution>,
+    pub(crate) slugs: Slugs,
+    pub(crate) index: Index,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Slugs {
+    pub documents: HashMap<Slug, DocumentId>,
+    pub themes: HashMap<Slug, ThemeId>,
+    pub organisations: HashMap<Slug, OrganisationId>,
+    pub programmes: HashMap<Slug, ProgrammeId>,
+    pub projects: HashMap<Slug, ProjectId>,
+    pub activities: HashMap<Slug, ActivityId>,
+    pub contributions: HashMap<Slug, ContributionId>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Index {
+    pub children: Vec<Vec<OrganisationId>>,
+    pub org_programmes: Vec<Vec<(ProgrammeId, Role)>>,
+    pub org_projects: Vec<Vec<(ProjectId, Role)>>,
+    pub org_roles: Vec<Vec<Role>>,
+    pub donors: Vec<OrganisationId>,
+    pub programme_projects: Vec<Vec<ProjectId>>,
+    pub theme_projects: Vec<Vec<ProjectId>>,
+    pub country_projects: BTreeMap<CountryCode, Vec<ProjectId>>,
+    pub contributions_from: Vec<Vec<ContributionId>>,
+    pub contributions_to_org: Vec<Vec<ContributionId>>,
+    pub contributions_to_programme: Vec<Vec<ContributionId>>,
+    pub contributions_to_project: Vec<Vec<ContributionId>>,
+}
+
+/// How many records of each type a store holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    /// Organisations.
+    pub organisations: usize,
+    /// Programmes.
+    pub programmes: usize,
+    /// Projects.
+    pub projects: usize,
+    /// Activities.
+    pub activities: usize,
+    /// Contributions.
+    pub contributions: usize,
+    /// Countries some project works in.
+    pub countries: usize,
+}
+
+macro_rules! records {
+    ($($list:ident, $one:ident, $by_slug:ident: $id:ident => $ty:ty;)*) => {$(
+        /// Every record of this type, in the order of the data files.
+        pub fn $list(&self) -> &[$ty] {
+            &self.$list
+        }
+
+        /// One record by id. Ids come from this store, so the record exists.
+        pub fn $one(&self, id: $id) -> &$ty {
+            &self.$list[id.index()]
+        }
+
+        /// The id of the record with this slug, if there is one.
+        pub fn $by_slug(&self, slug: &str) -> Option<$id> {
+            Slug::parse(slug).ok().and_then(|s| self.slugs.$list.get(&s).copied())
+        }
+    )*};
+}
+
+impl Store {
+    records! {
+        documents, document, document_by_slug: DocumentId => Document;
+        themes, theme, theme_by_slug: ThemeId => Theme;
+        organisations, organisation, organisation_by_slug: OrganisationId => Organisation;
+        programmes, programme, programme_by_slug: ProgrammeId => Programme;
+        projects, project, project_by_slug: ProjectId => Project;
+        activities, activity, activity_by_slug: ActivityId => Activity;
+        contributions, contribution, contribution_by_slug: ContributionId => Contribution;
+    }
+
+    /// How many records of each type the store holds.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            organisations: self.organisations.len(),
+            programmes: self.programmes.len(),
+            projects: self.projects.len(),
+            activities: self.activities.len(),
+            contributions: self.contributions.len(),
+            countries: self.index.country_projects.len(),
+        }
+    }
+
+    /// Organisations with a FUNDING role anywhere: as a participant of a programme or
+    /// project, or as the payer of a contribution.
+    pub fn donors(&self) -> &[OrganisationId] {
+        &self.index.donors
+    }
+
+    /// The roles an organisation holds anywhere, in [`Role::ALL`] order. Paying a
+    /// contribution counts as FUNDING, being its channel as EXTENDING.
+    pub fn roles(&self, org: OrganisationId) -> &[Role] {
+        &self.index.org_roles[org.index()]
+    }
+
+    /// Every country some project works in, ordered by code.
+    pub fn countries(&self) -> impl ExactSizeIterator<Item = CountryCode> + '_ {
+        self.index.country_projects.keys().copied()
+    }
+
+    /// Whether some project works in the country.
+    pub fn has_country(&self, code: CountryCode) -> bool {
+        self.index.country_projects.contains_key(&code)
+    }
+
+    /// For each organisation, the organisations directly under it (its offices,
+    /// its ministries).
+    pub fn children_of(&self, orgs: &[OrganisationId]) -> Vec<&[OrganisationId]> {
+        orgs.iter()
+            .map(|o| self.index.children[o.index()].as_slice())
+            .collect()
+    }
+
+    /// For each organisation, the programmes it takes part in, with its role there.
+    pub fn programmes_of(&self, orgs: &[OrganisationId]) -> Vec<&[(ProgrammeId, Role)]> {
+        orgs.iter()
+            .map(|o| self.index.org_programmes[o.index()].as_slice())
+            .collect()
+    }
+
+    /// For each organisation, the projects it takes part in, with its role there.
+    pub fn projects_of_organisations(&self, orgs: &[OrganisationId]) -> Vec<&[(ProjectId, Role)]> {
+        orgs.iter()
+            .map(|o| self.index.org_projects[o.index()].as_slice())
+            .collect()
+    }
+
+    /// For each programme, the projects that belong to it.
+    pub fn projects_of_programmes(&self, programmes: &[ProgrammeId]) -> Vec<&[ProjectId]> {
+        programmes
+            .iter()
+            .map(|p| self.index.programme_projects[p.index()].as_slice())
+            .collect()
+    }
+
+    /// For each country, the projects that work in it.
+    pub fn projects_of_countries(&self, countries: &[CountryCode]) -> Vec<&[ProjectId]> {
+        countries
+            .iter()
+            .map(|c| {
+                self.index
+                    .country_projects
+                    .get(c)
+                    .map_or(&[][..], Vec::as_slice)
+            })
+            .collect()
+    }
+
+    /// For each theme, the projects with that theme.
+    pub fn projects_of_themes(&self, themes: &[ThemeId]) -> Vec<&[ProjectId]> {
+        themes
+            .iter()
+            .map(|t| self.index.theme_projects[t.index()].as_slice())
+            .collect()
+    }
+
+    /// For each project, its activities in work-plan order.
+    pub fn activities_of(&self, projects: &[ProjectId]) -> Vec<&[ActivityId]> {
+        projects
+            .iter()
+            .map(|p| self.projects[p.index()].activities.as_slice())
+            .collect()
+    }
+
+    /// For each organisation, the contributions it paid.
+    pub fn contributions_from(&self, orgs: &[OrganisationId]) -> Vec<&[ContributionId]> {
+        orgs.iter()
+            .map(|o| self.index.contributions_from[o.index()].as_slice())
+            .collect()
+    }
+
+    /// For each recipient, the contributions paid to it.
+    pub fn contributions_to(&self, recipients: &[Recipient]) -> Vec<&[ContributionId]> {
+        recipients
+            .iter()
+            .map(|r| match *r {
+                Recipient::Organisation(o) => &self.index.contributions_to_org[o.index()],
+                Recipient::Programme(p) => &self.index.contributions_to_programme[p.index()],
+                Recipient::Project(p) => &self.index.contributions_to_project[p.index()],
+            })
+            .map(Vec::as_slice)
+            .collect()
+    }
+}
