@@ -1,0 +1,93 @@
+//! `Activity`: a numbered item of a project's work plan, and its filter.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use coopgraph_data::Store;
+use coopgraph_model::{self as model, ActivityId};
+
+use super::*;
+use crate::api::id::{Kind, encode};
+use crate::api::text;
+
+/// A numbered item of a project's work plan.
+#[derive(Clone)]
+pub struct Activity(pub Item<ActivityId>);
+
+impl From<Item<ActivityId>> for Activity {
+    fn from(item: Item<ActivityId>) -> Self {
+        Self(item)
+    }
+}
+
+impl Activity {
+    fn record<'c>(&self, ctx: &Context<'c>) -> &'c model::Activity {
+        store(ctx).activity(self.0.id)
+    }
+}
+
+#[Object]
+impl Activity {
+    /// An opaque id, unique across all types and stable across reloads.
+    pub async fn id(&self, ctx: &Context<'_>) -> ID {
+        encode(Kind::Activity, self.record(ctx).slug.as_str())
+    }
+
+    /// A readable id, unique among activities: the project's slug and the position.
+    async fn slug<'c>(&self, ctx: &Context<'c>) -> &'c str {
+        self.record(ctx).slug.as_str()
+    }
+
+    /// Its place in the work plan, from 1.
+    async fn position(&self, ctx: &Context<'_>) -> i32 {
+        self.record(ctx).position as i32
+    }
+
+    /// What is done.
+    async fn description<'c>(&self, ctx: &Context<'c>) -> &'c str {
+        &self.record(ctx).description
+    }
+
+    /// The project it belongs to.
+    async fn project(&self, ctx: &Context<'_>) -> Project {
+        let s = store(ctx);
+        let project = self
+            .0
+            .link(ctx, "project", |id| Some(s.activity(id).project));
+        Project(project.unwrap_or_else(|| Item::single(self.record(ctx).project)))
+    }
+
+    /// Where the record comes from.
+    async fn source<'c>(&self, ctx: &Context<'c>) -> Source<'c> {
+        Source(&self.record(ctx).source)
+    }
+}
+
+/// Which activities to list. Fields combine with AND; the values in one list with OR.
+#[derive(InputObject, Default, Debug)]
+pub struct ActivityFilter {
+    /// Of any of these projects (slugs).
+    pub project: Option<Vec<String>>,
+    /// Whose description contains every word of this text, ignoring case and
+    /// diacritics.
+    pub text: Option<String>,
+}
+
+impl ActivityFilter {
+    /// The activities that pass the filter, by project in dataset order, then by
+    /// position.
+    pub fn apply(&self, s: &Store) -> Result<Vec<ActivityId>> {
+        let projects = slugs("project", "project", &self.project, |x| {
+            s.project_by_slug(x)
+        })?;
+        let query = self.text.as_deref().and_then(text::Query::new);
+        Ok((0..s.activities().len() as u32)
+            .map(ActivityId)
+            .filter(|&id| {
+                let a = s.activity(id);
+                projects.as_ref().is_none_or(|p| p.contains(&a.project))
+                    && query
+                        .as_ref()
+                        .is_none_or(|q| q.matches([a.description.as_str()]))
+            })
+            .collect())
+    }
+}

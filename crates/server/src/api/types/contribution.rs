@@ -1,0 +1,227 @@
+//! `Contribution`: one flow of money, and the filter over contributions.
+
+use std::collections::HashSet;
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use coopgraph_data::Store;
+use coopgraph_model::{self as model, ContributionId};
+
+use super::*;
+use crate::api::id::{Kind, encode};
+use crate::api::scalars::{Decimal, PartialDate};
+
+/// One flow of money from an organisation to an organisation, programme or
+/// project: the edges along which money can be followed.
+#[derive(Clone)]
+pub struct Contribution(pub Item<ContributionId>);
+
+impl From<Item<ContributionId>> for Contribution {
+    fn from(item: Item<ContributionId>) -> Self {
+        Self(item)
+    }
+}
+
+impl Contribution {
+    fn record<'c>(&self, ctx: &Context<'c>) -> &'c model::Contribution {
+        store(ctx).contribution(self.0.id)
+    }
+}
+
+#[Object]
+impl Contribution {
+    /// An opaque id, unique across all types and stable across reloads.
+    pub async fn id(&self, ctx: &Context<'_>) -> ID {
+        encode(Kind::Contribution, self.record(ctx).slug.as_str())
+    }
+
+    /// A readable id, unique among contributions.
+    async fn slug<'c>(&self, ctx: &Context<'c>) -> &'c str {
+        self.record(ctx).slug.as_str()
+    }
+
+    /// Who pays.
+    async fn from(&self, ctx: &Context<'_>) -> Organisation {
+        let s = store(ctx);
+        let from = self.0.link(ctx, "from", |id| Some(s.contribution(id).from));
+        Organisation(from.unwrap_or_else(|| Item::single(self.record(ctx).from)))
+    }
+
+    /// Who or what is paid: an organisation, a programme or a project.
+    async fn to(&self, ctx: &Context<'_>) -> Recipient {
+        let s = store(ctx);
+        let to = |id| s.contribution(id).to;
+        // One level per recipient type, so that the fields below each batch too.
+        match self.record(ctx).to {
+            model::Recipient::Organisation(o) => {
+                let pick = |r| {
+                    if let model::Recipient::Organisation(o) = r {
+                        Some(o)
+                    } else {
+                        None
+                    }
+                };
+                let item = self.0.link(ctx, "toOrganisation", |id| pick(to(id)));
+                Recipient::Organisation(Organisation(item.unwrap_or_else(|| Item::single(o))))
+            }
+            model::Recipient::Programme(p) => {
+                let pick = |r| {
+                    if let model::Recipient::Programme(p) = r {
+                        Some(p)
+                    } else {
+                        None
+                    }
+                };
+                let item = self.0.link(ctx, "toProgramme", |id| pick(to(id)));
+                Recipient::Programme(Programme(item.unwrap_or_else(|| Item::single(p))))
+            }
+            model::Recipient::Project(p) => {
+                let pick = |r| {
+                    if let model::Recipient::Project(p) = r {
+                        Some(p)
+                    } else {
+                        None
+                    }
+                };
+                let item = self.0.link(ctx, "toProject", |id| pick(to(id)));
+                Recipient::Project(Project(item.unwrap_or_else(|| Item::single(p))))
+            }
+        }
+    }
+
+    /// What sort of flow it is.
+    async fn kind(&self, ctx: &Context<'_>) -> ContributionKind {
+        self.record(ctx).kind.into()
+    }
+
+    /// How much, where the source says.
+    async fn amount(&self, ctx: &Context<'_>) -> Option<Money> {
+        self.record(ctx).amount.as_ref().map(Money::from)
+    }
+
+    /// The same amount in another currency, as the source gives it: Japan's
+    /// SFr 65,640,508 is "approx. US$58 million". Never a conversion of ours.
+    async fn equivalent(&self, ctx: &Context<'_>) -> Option<Money> {
+        self.record(ctx).equivalent.as_ref().map(Money::from)
+    }
+
+    /// When, for a single payment, at the source's precision.
+    async fn date(&self, ctx: &Context<'_>) -> Option<PartialDate> {
+        self.record(ctx).date.map(PartialDate)
+    }
+
+    /// Over which span of time, for a flow that lasts; empty for a single payment.
+    async fn period(&self, ctx: &Context<'_>) -> Period {
+        Period(self.record(ctx).period)
+    }
+
+    /// The share of a total it represents, in per cent, such as "16.632".
+    async fn share(&self, ctx: &Context<'_>) -> Option<Decimal> {
+        self.record(ctx).share.map(|s| Decimal(s.percent()))
+    }
+
+    /// The organisation the money passed through on its way.
+    async fn channel(&self, ctx: &Context<'_>) -> Option<Organisation> {
+        let s = store(ctx);
+        self.0
+            .link(ctx, "channel", |id| s.contribution(id).channel)
+            .map(Organisation)
+    }
+
+    /// What the money is for, in the source's words.
+    async fn description<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
+        self.record(ctx).description.as_deref()
+    }
+
+    /// Where the record comes from.
+    async fn source<'c>(&self, ctx: &Context<'c>) -> Source<'c> {
+        Source(&self.record(ctx).source)
+    }
+}
+
+/// Which contributions to list. Fields combine with AND; the values in one list
+/// with OR.
+#[derive(InputObject, Default, Debug)]
+pub struct ContributionFilter {
+    /// Paid by any of these organisations (slugs).
+    pub from: Option<Vec<String>>,
+    /// Paid to any of these organisations, programmes or projects (slugs).
+    pub to: Option<Vec<String>>,
+    /// Of any of these kinds.
+    pub kind: Option<Vec<ContributionKind>>,
+    /// Made in this year: by its date, or by a period that covers the year.
+    pub year: Option<i32>,
+}
+
+/// How to sort contributions.
+#[derive(InputObject, Default, Debug)]
+pub struct ContributionOrder {
+    /// What to sort by.
+    #[graphql(default)]
+    pub field: ContributionOrderField,
+    /// Which way.
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+impl ContributionFilter {
+    /// The contributions that pass the filter, in dataset order.
+    pub fn matching(&self, s: &Store) -> Result<Vec<ContributionId>> {
+        let from = slugs("from", "organisation", &self.from, |x| {
+            s.organisation_by_slug(x)
+        })?;
+        let to: Option<HashSet<model::Recipient>> = match &self.to {
+            None => None,
+            Some(list) => Some(
+                list.iter()
+                    .map(|slug| {
+                        let found: Vec<model::Recipient> = [
+                            s.organisation_by_slug(slug).map(model::Recipient::Organisation),
+                            s.programme_by_slug(slug).map(model::Recipient::Programme),
+                            s.project_by_slug(slug).map(model::Recipient::Project),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                        if found.is_empty() {
+                            Err(bad_input(format!("`filter.to`: no organisation, programme or project has the slug `{slug}`")))
+                        } else {
+                            Ok(found)
+                        }
+                    })
+                    .collect::<Result<Vec<_>>>()?
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+            ),
+        };
+        Ok((0..s.contributions().len() as u32)
+            .map(ContributionId)
+            .filter(|&id| {
+                let c = s.contribution(id);
+                from.as_ref().is_none_or(|f| f.contains(&c.from))
+                    && to.as_ref().is_none_or(|t| t.contains(&c.to))
+                    && any_of(&self.kind, &c.kind.into())
+                    && self.year.is_none_or(|y| c.is_in_year(y))
+            })
+            .collect())
+    }
+
+    /// The contributions that pass the filter, sorted by `order`.
+    pub fn apply(&self, s: &Store, order: &ContributionOrder) -> Result<Vec<ContributionId>> {
+        let mut out = self.matching(s)?;
+        match order.field {
+            ContributionOrderField::Date => out.sort_by_key(|&id| {
+                let c = s.contribution(id);
+                let when = c.date.or(c.period.start());
+                (when.is_none(), when.map(|d| d.first_day()))
+            }),
+            ContributionOrderField::Slug => {
+                out.sort_by(|&a, &b| s.contribution(a).slug.cmp(&s.contribution(b).slug))
+            }
+        }
+        if order.direction == OrderDirection::Desc {
+            out.reverse();
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,55 @@
+//! `Country`: a country some project works in.
+
+use async_graphql::{Context, ID, Object, Result};
+use coopgraph_model::CountryCode as Code;
+
+use super::*;
+use crate::api::id::{Kind, encode};
+use crate::api::scalars::CountryCode;
+
+/// A country, named by its ISO 3166-1 code.
+#[derive(Clone)]
+pub struct Country(pub Item<Code>);
+
+impl From<Item<Code>> for Country {
+    fn from(item: Item<Code>) -> Self {
+        Self(item)
+    }
+}
+
+#[Object]
+impl Country {
+    /// An opaque id, unique across all types and stable across reloads.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Country, self.0.id.alpha2())
+    }
+
+    /// The ISO 3166-1 alpha-2 code, such as "VN".
+    async fn code(&self) -> CountryCode {
+        CountryCode(self.0.id)
+    }
+
+    /// The ISO short name, such as "Viet Nam".
+    async fn name(&self) -> &'static str {
+        self.0.id.name()
+    }
+
+    /// The projects that work in it, in the order of the dataset.
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+    ) -> Result<ProjectConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let s = store(ctx);
+        Ok(nested_page(ctx, &self.0, "projects", &args, |codes| {
+            s.projects_of_countries(codes)
+                .into_iter()
+                .map(<[_]>::to_vec)
+                .collect()
+        }))
+    }
+}

@@ -1,0 +1,123 @@
+//! The domain's enumerations as GraphQL enums, and the orderings lists accept.
+
+use async_graphql::Enum;
+use coopgraph_model as model;
+
+/// What an organisation does in a programme or project, as in the IATI standard.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Hash)]
+#[graphql(remote = "model::Role")]
+pub enum Role {
+    /// Provides the money: a donor.
+    Funding,
+    /// Answers for the work to the funder.
+    Accountable,
+    /// Manages the money on the funder's behalf: a trust fund, a channel, an office.
+    Extending,
+    /// Carries out the work.
+    Implementing,
+}
+
+/// What sort of actor an organisation is.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Hash)]
+#[graphql(remote = "model::OrganisationKind")]
+pub enum OrganisationKind {
+    /// A national government.
+    Government,
+    /// A ministry or agency of a government; its `parent` is the government.
+    GovernmentAgency,
+    /// A trade union or confederation of unions.
+    WorkersOrganisation,
+    /// An employers' federation.
+    EmployersOrganisation,
+    /// A research institute.
+    ResearchInstitute,
+    /// A cooperative or union of cooperatives.
+    Cooperative,
+    /// A company.
+    PrivateSector,
+    /// A United Nations agency or one of its offices (with `parent`).
+    UnAgency,
+    /// A trust fund.
+    TrustFund,
+    /// Anything else.
+    Other,
+}
+
+/// How a programme is funded.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Hash)]
+#[graphql(remote = "model::FundingModality")]
+pub enum FundingModality {
+    /// Assessed contributions of member states.
+    Assessed,
+    /// Unearmarked voluntary contributions.
+    VoluntaryCore,
+    /// A donor's voluntary funds earmarked for work the donor and agency agree on.
+    MultiBilateral,
+    /// Money pooled in a trust fund.
+    TrustFund,
+    /// Emergency grant aid.
+    EmergencyGrant,
+    /// A donation made directly by a non-state partner.
+    DirectDonation,
+}
+
+/// What sort of flow of money a contribution is.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Hash)]
+#[graphql(remote = "model::ContributionKind")]
+pub enum ContributionKind {
+    /// A member state's assessed contribution.
+    Assessed,
+    /// A voluntary contribution.
+    Voluntary,
+    /// Support outside the regular budget.
+    ExtraBudgetary,
+    /// A donation.
+    Donation,
+    /// A grant.
+    Grant,
+    /// A promise of money, not yet a transfer.
+    Pledge,
+}
+
+/// Which way a list is sorted.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
+pub enum OrderDirection {
+    /// Smallest first: A to Z, oldest first.
+    #[default]
+    Asc,
+    /// Largest first: Z to A, newest first.
+    Desc,
+}
+
+/// What organisations and programmes can be sorted by.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
+pub enum NameOrderField {
+    /// The name, ignoring case and diacritics.
+    #[default]
+    Name,
+    /// The slug.
+    Slug,
+}
+
+/// What projects can be sorted by.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
+pub enum ProjectOrderField {
+    /// The title, ignoring case and diacritics.
+    #[default]
+    Title,
+    /// The slug.
+    Slug,
+    /// When the project starts; projects with no known start come last.
+    Start,
+}
+
+/// What contributions can be sorted by.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
+pub enum ContributionOrderField {
+    /// When the contribution was made (its date, or its period's start); those
+    /// with no known date come last.
+    #[default]
+    Date,
+    /// The slug.
+    Slug,
+}

@@ -1,0 +1,181 @@
+//! One file per GraphQL type; the root query and what the types share live here.
+
+mod activity;
+mod contribution;
+mod country;
+mod enums;
+mod organisation;
+mod programme;
+mod project;
+mod query;
+mod values;
+
+use std::collections::HashSet;
+use std::hash::Hash;
+
+use async_graphql::{Context, Interface, Result, Union};
+use coopgraph_data::Store;
+
+pub use activity::Activity;
+pub use contribution::Contribution;
+pub use country::Country;
+pub use enums::*;
+pub use organisation::Organisation;
+pub use programme::Programme;
+pub use project::{Project, ProjectFilter};
+pub use query::Query;
+pub use values::*;
+
+use super::Snapshot;
+use super::batch::{Item, Level, Lookups};
+use super::error::bad_input;
+use super::page::{Page, PageArgs, connection};
+
+/// The dataset this request reads.
+pub fn store<'a>(ctx: &Context<'a>) -> &'a Store {
+    &ctx.data_unchecked::<Snapshot>().0
+}
+
+/// Anything with a global id, to fetch again with `node` or `nodes`.
+#[derive(Interface)]
+#[graphql(field(
+    name = "id",
+    ty = "async_graphql::ID",
+    desc = "An opaque id, unique across all types and stable across reloads of the dataset."
+))]
+pub enum Node {
+    /// An organisation.
+    Organisation(Organisation),
+    /// A programme.
+    Programme(Programme),
+    /// A project.
+    Project(Project),
+    /// An activity.
+    Activity(Activity),
+    /// A contribution.
+    Contribution(Contribution),
+    /// A country.
+    Country(Country),
+}
+
+connection!(
+    OrganisationConnection,
+    OrganisationEdge,
+    Organisation,
+    "organisations"
+);
+connection!(ProgrammeConnection, ProgrammeEdge, Programme, "programmes");
+connection!(ProjectConnection, ProjectEdge, Project, "projects");
+connection!(ActivityConnection, ActivityEdge, Activity, "activities");
+connection!(
+    ContributionConnection,
+    ContributionEdge,
+    Contribution,
+    "contributions"
+);
+
+/// A record `search` found: an organisation, programme, project or activity.
+#[derive(Union)]
+pub enum SearchResult {
+    /// An organisation.
+    Organisation(Organisation),
+    /// A programme.
+    Programme(Programme),
+    /// A project.
+    Project(Project),
+    /// An activity.
+    Activity(Activity),
+}
+
+/// What a contribution is paid to: an organisation, a programme or a project.
+#[derive(Union)]
+pub enum Recipient {
+    /// An organisation.
+    Organisation(Organisation),
+    /// A programme.
+    Programme(Programme),
+    /// A project.
+    Project(Project),
+}
+
+/// A page of a list computed at the root: only the page's records form the first
+/// level, so nested fields cost as much as the page, not the list.
+pub fn root_page<Id, R>(ctx: &Context<'_>, ids: Vec<Id>, args: &PageArgs) -> R
+where
+    Id: Copy + Send + Sync + 'static,
+    R: From<Page<Item<Id>>>,
+{
+    Lookups::count(ctx);
+    let total = ids.len();
+    let w = args.window(total);
+    let level = Level::new(ids[w.clone()].to_vec());
+    R::from(Page {
+        nodes: level.items(),
+        start: w.start,
+        total,
+    })
+}
+
+/// A page of the records related to `item`, computed for its whole level at once.
+pub fn nested_page<P, C, R>(
+    ctx: &Context<'_>,
+    item: &Item<P>,
+    key: &str,
+    args: &PageArgs,
+    load: impl FnOnce(&[P]) -> Vec<Vec<C>>,
+) -> R
+where
+    P: Copy + Send + Sync + 'static,
+    C: Copy + Send + Sync + 'static,
+    R: From<Page<Item<C>>>,
+{
+    let (nodes, total) = item.related(ctx, &format!("{key}{args:?}"), load, |n| args.window(n));
+    R::from(Page {
+        nodes,
+        start: args.window(total).start,
+        total,
+    })
+}
+
+/// Every record related to `item`, computed for its whole level at once.
+pub fn nested_list<P, C, T>(
+    ctx: &Context<'_>,
+    item: &Item<P>,
+    key: &str,
+    load: impl FnOnce(&[P]) -> Vec<Vec<C>>,
+) -> Vec<T>
+where
+    P: Copy + Send + Sync + 'static,
+    C: Copy + Send + Sync + 'static,
+    T: From<Item<C>>,
+{
+    item.related(ctx, key, load, |n| 0..n)
+        .0
+        .into_iter()
+        .map(T::from)
+        .collect()
+}
+
+/// Resolves the slugs of a filter field to ids, refusing unknown ones with the
+/// filter's path in the message. `None` when the field was not given.
+pub fn slugs<Id: Eq + Hash>(
+    field: &str,
+    what: &str,
+    slugs: &Option<Vec<String>>,
+    find: impl Fn(&str) -> Option<Id>,
+) -> Result<Option<HashSet<Id>>> {
+    let Some(slugs) = slugs else { return Ok(None) };
+    slugs
+        .iter()
+        .map(|s| {
+            find(s)
+                .ok_or_else(|| bad_input(format!("`filter.{field}`: no {what} has the slug `{s}`")))
+        })
+        .collect::<Result<HashSet<_>>>()
+        .map(Some)
+}
+
+/// Whether a value passes an optional list filter: absent lets everything through.
+pub fn any_of<T: PartialEq>(filter: &Option<Vec<T>>, value: &T) -> bool {
+    filter.as_ref().is_none_or(|f| f.contains(value))
+}

@@ -1,0 +1,235 @@
+//! `Programme`: a named vehicle under which projects run, and its filter.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use coopgraph_data::Store;
+use coopgraph_model::{self as model, ProgrammeId, Recipient};
+
+use super::*;
+use crate::api::id::{Kind, encode};
+use crate::api::text;
+
+/// A named vehicle under which projects run: the ILO/Japan Multi-bilateral
+/// Programme, a trust fund, an emergency grant.
+#[derive(Clone)]
+pub struct Programme(pub Item<ProgrammeId>);
+
+impl From<Item<ProgrammeId>> for Programme {
+    fn from(item: Item<ProgrammeId>) -> Self {
+        Self(item)
+    }
+}
+
+impl Programme {
+    fn record<'c>(&self, ctx: &Context<'c>) -> &'c model::Programme {
+        store(ctx).programme(self.0.id)
+    }
+}
+
+#[Object]
+impl Programme {
+    /// An opaque id, unique across all types and stable across reloads.
+    pub async fn id(&self, ctx: &Context<'_>) -> ID {
+        encode(Kind::Programme, self.record(ctx).slug.as_str())
+    }
+
+    /// A readable id, unique among programmes: `skills-ap`.
+    async fn slug<'c>(&self, ctx: &Context<'c>) -> &'c str {
+        self.record(ctx).slug.as_str()
+    }
+
+    /// The full name.
+    async fn name<'c>(&self, ctx: &Context<'c>) -> &'c str {
+        &self.record(ctx).name
+    }
+
+    /// The short name, such as "SKILLS-AP".
+    async fn acronym<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
+        self.record(ctx).acronym.as_deref()
+    }
+
+    /// How it is funded, where the source says.
+    async fn modality(&self, ctx: &Context<'_>) -> Option<FundingModality> {
+        self.record(ctx).modality.map(Into::into)
+    }
+
+    /// When it runs.
+    async fn period(&self, ctx: &Context<'_>) -> Period {
+        Period(self.record(ctx).period)
+    }
+
+    /// What the source says of it.
+    async fn description<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
+        self.record(ctx).description.as_deref()
+    }
+
+    /// The programme it runs within, such as IPEC for SCREAM.
+    async fn parent(&self, ctx: &Context<'_>) -> Option<Programme> {
+        let s = store(ctx);
+        self.0
+            .link(ctx, "parent", |id| s.programme(id).parent)
+            .map(Programme)
+    }
+
+    /// The programme it grew out of, such as APSDEP for SKILLS-AP.
+    async fn predecessor(&self, ctx: &Context<'_>) -> Option<Programme> {
+        let s = store(ctx);
+        self.0
+            .link(ctx, "predecessor", |id| s.programme(id).predecessor)
+            .map(Programme)
+    }
+
+    /// Who funds, administers and implements it.
+    async fn participants(&self, ctx: &Context<'_>) -> Vec<Participation> {
+        let s = store(ctx);
+        let orgs: Vec<Organisation> = nested_list(ctx, &self.0, "participants", |ids| {
+            ids.iter()
+                .map(|&p| {
+                    s.programme(p)
+                        .participants
+                        .iter()
+                        .map(|x| x.organisation)
+                        .collect()
+                })
+                .collect()
+        });
+        let roles = s
+            .programme(self.0.id)
+            .participants
+            .iter()
+            .map(|p| p.role.into());
+        orgs.into_iter()
+            .zip(roles)
+            .map(|(organisation, role)| Participation { organisation, role })
+            .collect()
+    }
+
+    /// The organisations that fund it: its participants in the FUNDING role.
+    async fn donors(&self, ctx: &Context<'_>) -> Vec<Organisation> {
+        let s = store(ctx);
+        nested_list(ctx, &self.0, "donors", |ids| {
+            ids.iter()
+                .map(|&p| funders(&s.programme(p).participants))
+                .collect()
+        })
+    }
+
+    /// The projects that belong to it, in the order of the dataset.
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+    ) -> Result<ProjectConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let s = store(ctx);
+        Ok(nested_page(ctx, &self.0, "projects", &args, |ids| {
+            s.projects_of_programmes(ids)
+                .into_iter()
+                .map(<[_]>::to_vec)
+                .collect()
+        }))
+    }
+
+    /// The contributions paid to it, in the order of the dataset.
+    async fn contributions_received(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+    ) -> Result<ContributionConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let s = store(ctx);
+        Ok(nested_page(
+            ctx,
+            &self.0,
+            "contributionsReceived",
+            &args,
+            |ids| {
+                let to: Vec<_> = ids.iter().map(|&p| Recipient::Programme(p)).collect();
+                s.contributions_to(&to)
+                    .into_iter()
+                    .map(<[_]>::to_vec)
+                    .collect()
+            },
+        ))
+    }
+
+    /// Where the record comes from.
+    async fn source<'c>(&self, ctx: &Context<'c>) -> Source<'c> {
+        Source(&self.record(ctx).source)
+    }
+}
+
+/// The organisations in the FUNDING role of a participation list.
+pub(super) fn funders(list: &[model::Participation]) -> Vec<model::OrganisationId> {
+    list.iter()
+        .filter(|p| p.role == model::Role::Funding)
+        .map(|p| p.organisation)
+        .collect()
+}
+
+/// Which programmes to list. Fields combine with AND; the values in one list with OR.
+#[derive(InputObject, Default, Debug)]
+pub struct ProgrammeFilter {
+    /// Funded by any of these organisations (slugs), as FUNDING participants.
+    pub donor: Option<Vec<String>>,
+    /// Funded in any of these ways.
+    pub modality: Option<Vec<FundingModality>>,
+    /// Whose name, acronym or description contain every word of this text,
+    /// ignoring case and diacritics.
+    pub text: Option<String>,
+}
+
+/// How to sort programmes.
+#[derive(InputObject, Default, Debug)]
+pub struct ProgrammeOrder {
+    /// What to sort by.
+    #[graphql(default)]
+    pub field: NameOrderField,
+    /// Which way.
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+impl ProgrammeFilter {
+    /// The programmes that pass the filter, sorted by `order`.
+    pub fn apply(&self, s: &Store, order: &ProgrammeOrder) -> Result<Vec<ProgrammeId>> {
+        let donors = slugs("donor", "organisation", &self.donor, |x| {
+            s.organisation_by_slug(x)
+        })?;
+        let query = self.text.as_deref().and_then(text::Query::new);
+        let mut out: Vec<ProgrammeId> = (0..s.programmes().len() as u32)
+            .map(ProgrammeId)
+            .filter(|&id| {
+                let p = s.programme(id);
+                self.modality
+                    .as_ref()
+                    .is_none_or(|m| p.modality.is_some_and(|pm| m.contains(&pm.into())))
+                    && donors
+                        .as_ref()
+                        .is_none_or(|d| funders(&p.participants).iter().any(|o| d.contains(o)))
+                    && query.as_ref().is_none_or(|q| {
+                        q.matches([
+                            p.name.as_str(),
+                            p.acronym.as_deref().unwrap_or(""),
+                            p.description.as_deref().unwrap_or(""),
+                        ])
+                    })
+            })
+            .collect();
+        match order.field {
+            NameOrderField::Name => out.sort_by_cached_key(|&id| text::fold(&s.programme(id).name)),
+            NameOrderField::Slug => {
+                out.sort_by(|&a, &b| s.programme(a).slug.cmp(&s.programme(b).slug))
+            }
+        }
+        if order.direction == OrderDirection::Desc {
+            out.reverse();
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,332 @@
+//! `Project`: one piece of work, and the filter over projects.
+
+use std::collections::HashSet;
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use coopgraph_data::Store;
+use coopgraph_model::{self as model, ProgrammeId, ProjectId, Recipient};
+
+use super::programme::funders;
+use super::*;
+use crate::api::id::{Kind, encode};
+use crate::api::scalars::CountryCode;
+use crate::api::text;
+
+/// One piece of work: what it aims at, where and when, for how much, who funds and
+/// who carries it out, and its activities.
+#[derive(Clone)]
+pub struct Project(pub Item<ProjectId>);
+
+impl From<Item<ProjectId>> for Project {
+    fn from(item: Item<ProjectId>) -> Self {
+        Self(item)
+    }
+}
+
+impl Project {
+    fn record<'c>(&self, ctx: &Context<'c>) -> &'c model::Project {
+        store(ctx).project(self.0.id)
+    }
+}
+
+#[Object]
+impl Project {
+    /// An opaque id, unique across all types and stable across reloads.
+    pub async fn id(&self, ctx: &Context<'_>) -> ID {
+        encode(Kind::Project, self.record(ctx).slug.as_str())
+    }
+
+    /// A readable id, unique among projects.
+    async fn slug<'c>(&self, ctx: &Context<'c>) -> &'c str {
+        self.record(ctx).slug.as_str()
+    }
+
+    /// The title, as the source gives it.
+    async fn title<'c>(&self, ctx: &Context<'c>) -> &'c str {
+        &self.record(ctx).title
+    }
+
+    /// The short name, such as "STAGE".
+    async fn acronym<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
+        self.record(ctx).acronym.as_deref()
+    }
+
+    /// What it aims to do.
+    async fn objective<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
+        self.record(ctx).objective.as_deref()
+    }
+
+    /// The countries it works in. The source gives no split of the budget between
+    /// them.
+    async fn countries(&self, ctx: &Context<'_>) -> Vec<Country> {
+        let s = store(ctx);
+        nested_list(ctx, &self.0, "countries", |ids| {
+            ids.iter()
+                .map(|&p| s.project(p).countries.clone())
+                .collect()
+        })
+    }
+
+    /// The places it works in, within its countries.
+    async fn places(&self, ctx: &Context<'_>) -> Vec<Place> {
+        self.record(ctx).places.iter().map(Place::new).collect()
+    }
+
+    /// When it runs.
+    async fn period(&self, ctx: &Context<'_>) -> Period {
+        Period(self.record(ctx).period)
+    }
+
+    /// Its budget, where the source gives one.
+    async fn budget(&self, ctx: &Context<'_>) -> Option<Money> {
+        self.record(ctx).budget.as_ref().map(Money::from)
+    }
+
+    /// Its themes.
+    async fn themes(&self, ctx: &Context<'_>) -> Vec<Theme> {
+        let s = store(ctx);
+        self.record(ctx)
+            .themes
+            .iter()
+            .map(|&t| s.theme(t).into())
+            .collect()
+    }
+
+    /// The programme it belongs to.
+    async fn programme(&self, ctx: &Context<'_>) -> Option<Programme> {
+        let s = store(ctx);
+        self.0
+            .link(ctx, "programme", |id| s.project(id).programme)
+            .map(Programme)
+    }
+
+    /// Who funds it, the channels the money passed through, who implements it.
+    async fn participants(&self, ctx: &Context<'_>) -> Vec<Participation> {
+        let s = store(ctx);
+        let orgs: Vec<Organisation> = nested_list(ctx, &self.0, "participants", |ids| {
+            ids.iter()
+                .map(|&p| {
+                    s.project(p)
+                        .participants
+                        .iter()
+                        .map(|x| x.organisation)
+                        .collect()
+                })
+                .collect()
+        });
+        let roles = self.record(ctx).participants.iter().map(|p| p.role.into());
+        orgs.into_iter()
+            .zip(roles)
+            .map(|(organisation, role)| Participation { organisation, role })
+            .collect()
+    }
+
+    /// The organisations that fund it: its participants in the FUNDING role.
+    async fn donors(&self, ctx: &Context<'_>) -> Vec<Organisation> {
+        let s = store(ctx);
+        nested_list(ctx, &self.0, "donors", |ids| {
+            ids.iter()
+                .map(|&p| funders(&s.project(p).participants))
+                .collect()
+        })
+    }
+
+    /// The organisations that carry it out: its participants in the IMPLEMENTING role.
+    async fn implementers(&self, ctx: &Context<'_>) -> Vec<Organisation> {
+        let s = store(ctx);
+        nested_list(ctx, &self.0, "implementers", |ids| {
+            ids.iter()
+                .map(|&p| in_role(&s.project(p).participants, model::Role::Implementing))
+                .collect()
+        })
+    }
+
+    /// Its activities, in work-plan order.
+    async fn activities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+    ) -> Result<ActivityConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let s = store(ctx);
+        Ok(nested_page(ctx, &self.0, "activities", &args, |ids| {
+            s.activities_of(ids)
+                .into_iter()
+                .map(<[_]>::to_vec)
+                .collect()
+        }))
+    }
+
+    /// The contributions paid to it, in the order of the dataset.
+    async fn contributions_received(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+    ) -> Result<ContributionConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let s = store(ctx);
+        Ok(nested_page(
+            ctx,
+            &self.0,
+            "contributionsReceived",
+            &args,
+            |ids| {
+                let to: Vec<_> = ids.iter().map(|&p| Recipient::Project(p)).collect();
+                s.contributions_to(&to)
+                    .into_iter()
+                    .map(<[_]>::to_vec)
+                    .collect()
+            },
+        ))
+    }
+
+    /// Where the record comes from.
+    async fn source<'c>(&self, ctx: &Context<'c>) -> Source<'c> {
+        Source(&self.record(ctx).source)
+    }
+}
+
+fn in_role(list: &[model::Participation], role: model::Role) -> Vec<model::OrganisationId> {
+    list.iter()
+        .filter(|p| p.role == role)
+        .map(|p| p.organisation)
+        .collect()
+}
+
+/// Which projects to list. Fields combine with AND; the values in one list with OR.
+#[derive(InputObject, Default, Debug)]
+pub struct ProjectFilter {
+    /// Funded by any of these organisations (slugs), as FUNDING participants.
+    pub donor: Option<Vec<String>>,
+    /// Belonging to any of these programmes (slugs) or to a programme within them.
+    pub programme: Option<Vec<String>>,
+    /// Carried out by any of these organisations (slugs), as IMPLEMENTING participants.
+    pub implementer: Option<Vec<String>>,
+    /// Working in any of these countries.
+    pub country: Option<Vec<CountryCode>>,
+    /// With any of these themes (slugs).
+    pub theme: Option<Vec<String>>,
+    /// Running at some time in this year.
+    pub active_in: Option<i32>,
+    /// Whose title, acronym, objective, places or activities contain every word of
+    /// this text, ignoring case and diacritics.
+    pub text: Option<String>,
+}
+
+/// How to sort projects.
+#[derive(InputObject, Default, Debug)]
+pub struct ProjectOrder {
+    /// What to sort by.
+    #[graphql(default)]
+    pub field: ProjectOrderField,
+    /// Which way.
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+impl ProjectFilter {
+    /// The projects that pass the filter, in dataset order.
+    pub fn matching(&self, s: &Store) -> Result<Vec<ProjectId>> {
+        let donors = slugs("donor", "organisation", &self.donor, |x| {
+            s.organisation_by_slug(x)
+        })?;
+        let implementers = slugs("implementer", "organisation", &self.implementer, |x| {
+            s.organisation_by_slug(x)
+        })?;
+        let themes = slugs("theme", "theme", &self.theme, |x| s.theme_by_slug(x))?;
+        let programmes = self.programmes(s)?;
+        let query = self.text.as_deref().and_then(text::Query::new);
+        Ok((0..s.projects().len() as u32)
+            .map(ProjectId)
+            .filter(|&id| {
+                let p = s.project(id);
+                let has = |set: &Option<HashSet<model::OrganisationId>>, role| {
+                    set.as_ref().is_none_or(|set| {
+                        p.participants
+                            .iter()
+                            .any(|x| x.role == role && set.contains(&x.organisation))
+                    })
+                };
+                has(&donors, model::Role::Funding)
+                    && has(&implementers, model::Role::Implementing)
+                    && programmes
+                        .as_ref()
+                        .is_none_or(|set| p.programme.is_some_and(|x| set.contains(&x)))
+                    && themes
+                        .as_ref()
+                        .is_none_or(|set| p.themes.iter().any(|t| set.contains(t)))
+                    && self
+                        .country
+                        .as_ref()
+                        .is_none_or(|cs| p.countries.iter().any(|c| cs.contains(&CountryCode(*c))))
+                    && self.active_in.is_none_or(|y| p.period.is_active_in(y))
+                    && query.as_ref().is_none_or(|q| {
+                        let mut fields = vec![
+                            p.title.as_str(),
+                            p.acronym.as_deref().unwrap_or(""),
+                            p.objective.as_deref().unwrap_or(""),
+                        ];
+                        fields.extend(p.places.iter().map(|x| x.name.as_str()));
+                        fields.extend(p.countries.iter().map(|c| c.name()));
+                        fields.extend(
+                            p.activities
+                                .iter()
+                                .map(|a| s.activity(*a).description.as_str()),
+                        );
+                        q.matches(fields)
+                    })
+            })
+            .collect())
+    }
+
+    /// The programmes the `programme` field names, with every programme within
+    /// them; `None` when the field was not given.
+    pub fn programmes(&self, s: &Store) -> Result<Option<HashSet<ProgrammeId>>> {
+        Ok(slugs("programme", "programme", &self.programme, |x| {
+            s.programme_by_slug(x)
+        })?
+        .map(|p| with_descendants(s, p)))
+    }
+
+    /// The projects that pass the filter, sorted by `order`.
+    pub fn apply(&self, s: &Store, order: &ProjectOrder) -> Result<Vec<ProjectId>> {
+        let mut out = self.matching(s)?;
+        match order.field {
+            ProjectOrderField::Title => {
+                out.sort_by_cached_key(|&id| text::fold(&s.project(id).title))
+            }
+            ProjectOrderField::Slug => {
+                out.sort_by(|&a, &b| s.project(a).slug.cmp(&s.project(b).slug))
+            }
+            ProjectOrderField::Start => out.sort_by_key(|&id| {
+                let start = s.project(id).period.start();
+                (start.is_none(), start.map(|d| d.first_day()))
+            }),
+        }
+        if order.direction == OrderDirection::Desc {
+            out.reverse();
+        }
+        Ok(out)
+    }
+}
+
+/// The programmes given and every programme within them, at any depth.
+fn with_descendants(s: &Store, mut set: HashSet<ProgrammeId>) -> HashSet<ProgrammeId> {
+    loop {
+        let before = set.len();
+        for (i, p) in s.programmes().iter().enumerate() {
+            if p.parent.is_some_and(|parent| set.contains(&parent)) {
+                set.insert(ProgrammeId(i as u32));
+            }
+        }
+        if set.len() == before {
+            return set;
+        }
+    }
+}

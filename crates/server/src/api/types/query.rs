@@ -1,0 +1,364 @@
+//! The root query.
+
+use async_graphql::{Context, ID, Object, Result};
+use coopgraph_model::{ActivityId, ContributionId, OrganisationId, ProgrammeId, ProjectId};
+
+use super::activity::ActivityFilter;
+use super::contribution::{ContributionFilter, ContributionOrder};
+use super::organisation::{OrganisationFilter, OrganisationOrder};
+use super::programme::{ProgrammeFilter, ProgrammeOrder};
+use super::project::{ProjectFilter, ProjectOrder};
+use super::*;
+use crate::api::id::{self, Kind};
+use crate::api::scalars::CountryCode;
+use crate::api::search::{Hit, search};
+use crate::api::summary::{
+    FundingFilter, FundingSummaryRow, SummaryGroup, SummaryMeasure, summarise,
+};
+use crate::api::text;
+
+/// The most ids `nodes` takes, and the most results `search` returns.
+const MAX_IDS: usize = 100;
+
+/// Development-cooperation funding: who funds what, through which programme and
+/// channel, in which projects, doing which activities, where, when and for how much.
+pub struct Query;
+
+#[Object]
+impl Query {
+    /// Any record by its global id; null if no record has it.
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id from any `id` field.")] id: ID,
+    ) -> Option<Node> {
+        Lookups::count(ctx);
+        find_node(store(ctx), &id)
+    }
+
+    /// Records by their global ids, in the order asked; null where no record has
+    /// the id. At most 100 ids.
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global ids from any `id` fields; at most 100.")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Node>>> {
+        if ids.len() > MAX_IDS {
+            return Err(bad_input(format!(
+                "`ids` holds {} ids; at most {MAX_IDS} are taken",
+                ids.len()
+            )));
+        }
+        Lookups::count(ctx);
+        let s = store(ctx);
+        Ok(ids.iter().map(|id| find_node(s, id)).collect())
+    }
+
+    /// One organisation by slug, such as `ilo` or `jtuc-rengo`; null if none has it.
+    async fn organisation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organisation's slug.")] slug: String,
+    ) -> Option<Organisation> {
+        Lookups::count(ctx);
+        store(ctx)
+            .organisation_by_slug(&slug)
+            .map(|id| Organisation(Item::single(id)))
+    }
+
+    /// One programme by slug, such as `skills-ap`; null if none has it.
+    async fn programme(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The programme's slug.")] slug: String,
+    ) -> Option<Programme> {
+        Lookups::count(ctx);
+        store(ctx)
+            .programme_by_slug(&slug)
+            .map(|id| Programme(Item::single(id)))
+    }
+
+    /// One project by slug, such as `timor-leste-stage`; null if none has it.
+    async fn project(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The project's slug.")] slug: String,
+    ) -> Option<Project> {
+        Lookups::count(ctx);
+        store(ctx)
+            .project_by_slug(&slug)
+            .map(|id| Project(Item::single(id)))
+    }
+
+    /// One country some project works in, by code; null if no project works there.
+    async fn country(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "An ISO 3166-1 alpha-2 code, such as \"VN\".")] code: CountryCode,
+    ) -> Option<Country> {
+        Lookups::count(ctx);
+        store(ctx)
+            .has_country(code.0)
+            .then(|| Country(Item::single(code.0)))
+    }
+
+    /// Organisations, by name unless `orderBy` says otherwise.
+    #[allow(clippy::too_many_arguments)]
+    async fn organisations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which organisations.")] filter: Option<OrganisationFilter>,
+        #[graphql(desc = "How to sort them; by name by default.")] order_by: Option<
+            OrganisationOrder,
+        >,
+        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+    ) -> Result<OrganisationConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let s = store(ctx);
+        let all: Vec<_> = (0..s.organisations().len() as u32)
+            .map(OrganisationId)
+            .collect();
+        let ids = filter
+            .unwrap_or_default()
+            .apply(s, &all, &order_by.unwrap_or_default());
+        Ok(root_page(ctx, ids, &args))
+    }
+
+    /// Donors: organisations with a FUNDING role anywhere (funding a programme or
+    /// project, or paying a contribution), by name unless `orderBy` says otherwise.
+    #[allow(clippy::too_many_arguments)]
+    async fn donors(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which donors.")] filter: Option<OrganisationFilter>,
+        #[graphql(desc = "How to sort them; by name by default.")] order_by: Option<
+            OrganisationOrder,
+        >,
+        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+    ) -> Result<OrganisationConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let s = store(ctx);
+        let ids = filter
+            .unwrap_or_default()
+            .apply(s, s.donors(), &order_by.unwrap_or_default());
+        Ok(root_page(ctx, ids, &args))
+    }
+
+    /// Programmes, by name unless `orderBy` says otherwise.
+    #[allow(clippy::too_many_arguments)]
+    async fn programmes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which programmes.")] filter: Option<ProgrammeFilter>,
+        #[graphql(desc = "How to sort them; by name by default.")] order_by: Option<ProgrammeOrder>,
+        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+    ) -> Result<ProgrammeConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let ids: Vec<ProgrammeId> = filter
+            .unwrap_or_default()
+            .apply(store(ctx), &order_by.unwrap_or_default())?;
+        Ok(root_page(ctx, ids, &args))
+    }
+
+    /// Projects, by title unless `orderBy` says otherwise.
+    #[allow(clippy::too_many_arguments)]
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which projects.")] filter: Option<ProjectFilter>,
+        #[graphql(desc = "How to sort them; by title by default.")] order_by: Option<ProjectOrder>,
+        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+    ) -> Result<ProjectConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let ids: Vec<ProjectId> = filter
+            .unwrap_or_default()
+            .apply(store(ctx), &order_by.unwrap_or_default())?;
+        Ok(root_page(ctx, ids, &args))
+    }
+
+    /// Activities, by project in dataset order, then in work-plan order.
+    async fn activities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which activities.")] filter: Option<ActivityFilter>,
+        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+    ) -> Result<ActivityConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let ids: Vec<ActivityId> = filter.unwrap_or_default().apply(store(ctx))?;
+        Ok(root_page(ctx, ids, &args))
+    }
+
+    /// Contributions, oldest first unless `orderBy` says otherwise.
+    #[allow(clippy::too_many_arguments)]
+    async fn contributions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which contributions.")] filter: Option<ContributionFilter>,
+        #[graphql(desc = "How to sort them; by date by default.")] order_by: Option<
+            ContributionOrder,
+        >,
+        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+    ) -> Result<ContributionConnection> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let ids: Vec<ContributionId> = filter
+            .unwrap_or_default()
+            .apply(store(ctx), &order_by.unwrap_or_default())?;
+        Ok(root_page(ctx, ids, &args))
+    }
+
+    /// Every country some project works in, by code.
+    async fn countries(&self, ctx: &Context<'_>) -> Vec<Country> {
+        Lookups::count(ctx);
+        Level::new(store(ctx).countries().collect())
+            .items()
+            .into_iter()
+            .map(Country)
+            .collect()
+    }
+
+    /// Every theme projects are grouped by, by name.
+    async fn themes(&self, ctx: &Context<'_>) -> Vec<Theme> {
+        let mut themes: Vec<Theme> = store(ctx).themes().iter().map(Theme::from).collect();
+        themes.sort_by_cached_key(|t| text::fold(&t.name));
+        themes
+    }
+
+    /// Organisations, programmes, projects and activities whose text contains every
+    /// word of `text` (ignoring case and diacritics), best match first.
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The words to look for: \"viet nam\", \"child labour\".")] text: String,
+        #[graphql(desc = "How many results at most (up to 100).", default = 10)] first: i32,
+    ) -> Result<Vec<SearchResult>> {
+        let first = usize::try_from(first)
+            .ok()
+            .filter(|&n| n <= MAX_IDS)
+            .ok_or_else(|| {
+                bad_input(format!(
+                    "`first: {first}` is out of range: search returns 0 to {MAX_IDS} results"
+                ))
+            })?;
+        let Some(query) = text::Query::new(&text) else {
+            return Ok(Vec::new());
+        };
+        Lookups::count(ctx);
+        let hits = search(store(ctx), &query, first);
+        // One level per type, so that the fields of the results batch too.
+        let orgs = Level::new(
+            hits.iter()
+                .filter_map(|h| {
+                    if let Hit::Organisation(x) = h {
+                        Some(*x)
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
+        );
+        let programmes = Level::new(
+            hits.iter()
+                .filter_map(|h| {
+                    if let Hit::Programme(x) = h {
+                        Some(*x)
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
+        );
+        let projects = Level::new(
+            hits.iter()
+                .filter_map(|h| {
+                    if let Hit::Project(x) = h {
+                        Some(*x)
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
+        );
+        let activities = Level::new(
+            hits.iter()
+                .filter_map(|h| {
+                    if let Hit::Activity(x) = h {
+                        Some(*x)
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
+        );
+        let (mut o, mut p, mut j, mut a) = (
+            orgs.items().into_iter(),
+            programmes.items().into_iter(),
+            projects.items().into_iter(),
+            activities.items().into_iter(),
+        );
+        Ok(hits
+            .iter()
+            .filter_map(|h| match h {
+                Hit::Organisation(_) => o
+                    .next()
+                    .map(|i| SearchResult::Organisation(Organisation(i))),
+                Hit::Programme(_) => p.next().map(|i| SearchResult::Programme(Programme(i))),
+                Hit::Project(_) => j.next().map(|i| SearchResult::Project(Project(i))),
+                Hit::Activity(_) => a.next().map(|i| SearchResult::Activity(Activity(i))),
+            })
+            .collect())
+    }
+
+    /// Project budgets or contributions grouped by donor, programme, country, year
+    /// or theme, with one total per currency (CHF is never added to USD). Rows can
+    /// overlap: a project in two countries counts in both.
+    async fn funding_summary(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to group by.")] group_by: SummaryGroup,
+        #[graphql(desc = "What money to add up; project budgets by default.", default)]
+        measure: SummaryMeasure,
+        #[graphql(desc = "Which budgets or contributions to count.")] filter: Option<FundingFilter>,
+    ) -> Result<Vec<FundingSummaryRow>> {
+        Lookups::count(ctx);
+        summarise(store(ctx), group_by, measure, &filter.unwrap_or_default())
+    }
+}
+
+fn find_node(s: &coopgraph_data::Store, id: &ID) -> Option<Node> {
+    let (kind, key) = id::decode(id)?;
+    Some(match kind {
+        Kind::Organisation => {
+            Node::Organisation(Organisation(Item::single(s.organisation_by_slug(&key)?)))
+        }
+        Kind::Programme => Node::Programme(Programme(Item::single(s.programme_by_slug(&key)?))),
+        Kind::Project => Node::Project(Project(Item::single(s.project_by_slug(&key)?))),
+        Kind::Activity => Node::Activity(Activity(Item::single(s.activity_by_slug(&key)?))),
+        Kind::Contribution => {
+            Node::Contribution(Contribution(Item::single(s.contribution_by_slug(&key)?)))
+        }
+        Kind::Country => {
+            let code = coopgraph_model::CountryCode::parse(&key)
+                .ok()
+                .filter(|c| s.has_country(*c))?;
+            Node::Country(Country(Item::single(code)))
+        }
+    })
+}
