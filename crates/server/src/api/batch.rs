@@ -16,7 +16,8 @@ use std::sync::{Arc, Mutex};
 
 use async_graphql::Context;
 
-/// Counts the store calls one request makes, for tests and diagnostics.
+/// Counts the store calls one request makes, for tests and diagnostics: add an
+/// `Arc<Lookups>` to a request's data and read it after the request has run.
 #[derive(Debug, Default)]
 pub struct Lookups(AtomicUsize);
 
@@ -28,7 +29,7 @@ impl Lookups {
 
     /// Counts one store call in the request behind `ctx`.
     pub fn count(ctx: &Context<'_>) {
-        if let Some(l) = ctx.data_opt::<Lookups>() {
+        if let Some(l) = ctx.data_opt::<Arc<Lookups>>() {
             l.0.fetch_add(1, Ordering::Relaxed);
         }
     }

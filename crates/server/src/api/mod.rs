@@ -41,5 +41,5 @@ pub fn request(
     query: impl Into<async_graphql::Request>,
     store: Arc<Store>,
 ) -> async_graphql::Request {
-    query.into().data(Snapshot(store)).data(Lookups::default())
+    query.into().data(Snapshot(store))
 }

@@ -149,6 +149,7 @@ macro_rules! connection {
             }
         }
 
+        #[doc = concat!("A page of ", $what, ", with cursors to move through the list.")]
         #[async_graphql::Object]
         impl $conn {
             /// The page's records with their cursors.

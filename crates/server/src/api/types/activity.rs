@@ -24,6 +24,7 @@ impl Activity {
     }
 }
 
+/// A numbered item of a project's work plan.
 #[Object]
 impl Activity {
     /// An opaque id, unique across all types and stable across reloads.

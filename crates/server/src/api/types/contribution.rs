@@ -27,6 +27,8 @@ impl Contribution {
     }
 }
 
+/// One flow of money from an organisation to an organisation, programme or
+/// project: the edges along which money can be followed.
 #[Object]
 impl Contribution {
     /// An opaque id, unique across all types and stable across reloads.

@@ -17,6 +17,7 @@ impl From<Item<Code>> for Country {
     }
 }
 
+/// A country, named by its ISO 3166-1 code.
 #[Object]
 impl Country {
     /// An opaque id, unique across all types and stable across reloads.

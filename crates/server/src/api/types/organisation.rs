@@ -25,6 +25,7 @@ impl Organisation {
     }
 }
 
+/// Any actor: a government, a ministry, a union, an agency, a fund, a company.
 #[Object]
 impl Organisation {
     /// An opaque id, unique across all types and stable across reloads.

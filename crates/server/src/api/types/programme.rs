@@ -25,6 +25,8 @@ impl Programme {
     }
 }
 
+/// A named vehicle under which projects run: the ILO/Japan Multi-bilateral
+/// Programme, a trust fund, an emergency grant.
 #[Object]
 impl Programme {
     /// An opaque id, unique across all types and stable across reloads.

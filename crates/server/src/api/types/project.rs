@@ -29,6 +29,8 @@ impl Project {
     }
 }
 
+/// One piece of work: what it aims at, where and when, for how much, who funds and
+/// who carries it out, and its activities.
 #[Object]
 impl Project {
     /// An opaque id, unique across all types and stable across reloads.

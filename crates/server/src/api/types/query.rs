@@ -24,6 +24,8 @@ const MAX_IDS: usize = 100;
 /// channel, in which projects, doing which activities, where, when and for how much.
 pub struct Query;
 
+/// Development-cooperation funding: who funds what, through which programme and
+/// channel, in which projects, doing which activities, where, when and for how much.
 #[Object]
 impl Query {
     /// Any record by its global id; null if no record has it.

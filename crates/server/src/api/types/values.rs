@@ -35,6 +35,7 @@ impl From<&model::Money> for Money {
 #[derive(Clone, Copy, Debug)]
 pub struct Period(pub model::Period);
 
+/// A span of time; either end may be unknown.
 #[Object]
 impl Period {
     /// When it starts, at the source's precision.
@@ -61,6 +62,7 @@ impl Period {
 /// Where a record comes from.
 pub struct Source<'a>(pub &'a model::Source);
 
+/// Where a record comes from: the document, its section and the phrase as written.
 #[Object]
 impl Source<'_> {
     /// The title of the source document.

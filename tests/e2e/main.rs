@@ -1,0 +1,108 @@
+//! End-to-end tests: the real app on a free port, driven over HTTP, its answers
+//! compared with reviewed snapshots (`UPDATE_EXPECT=1 cargo test` rewrites them).
+
+// Whole responses to representative queries, against snapshots.
+mod queries;
+// Paging forwards and backwards with cursors, and `node` round trips.
+mod paging;
+// Bad requests and bad arguments: what the client gets back.
+mod errors;
+// The schema: the committed SDL, descriptions, batched resolution.
+mod schema;
+
+use std::sync::{Arc, OnceLock};
+
+use coopgraph_data::Store;
+use serde_json::{Value, json};
+
+/// The real dataset, loaded once for all tests.
+pub fn store() -> Arc<Store> {
+    static STORE: OnceLock<Arc<Store>> = OnceLock::new();
+    STORE
+        .get_or_init(|| {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+            Arc::new(coopgraph_data::load(&dir).unwrap_or_else(|p| panic!("{p}")))
+        })
+        .clone()
+}
+
+/// The app, serving the real dataset on a free port of the loopback.
+pub struct App {
+    /// Where it listens, such as `http://127.0.0.1:40123`.
+    pub url: String,
+    /// A client to send it requests.
+    pub client: reqwest::Client,
+}
+
+/// What came back: status, content type and the JSON body.
+pub struct Reply {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Content-Type` header.
+    pub content_type: String,
+    /// The body, which must be JSON.
+    pub body: Value,
+}
+
+/// Starts the app on a free port and returns how to reach it.
+pub async fn spawn_app() -> App {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(listener, coopgraph::http::app(store()))
+            .await
+            .unwrap()
+    });
+    App {
+        url,
+        client: reqwest::Client::new(),
+    }
+}
+
+impl App {
+    /// POSTs a GraphQL request as JSON.
+    pub async fn post(&self, body: Value) -> Reply {
+        let r = self
+            .client
+            .post(format!("{}/graphql", self.url))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        Reply::read(r).await
+    }
+
+    /// Runs a query that must succeed, and returns its `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let reply = self
+            .post(json!({ "query": query, "variables": variables }))
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert!(reply.body.get("errors").is_none(), "{}", reply.body);
+        reply.body["data"].clone()
+    }
+}
+
+impl Reply {
+    /// Reads a response, which must have a JSON body.
+    pub async fn read(r: reqwest::Response) -> Self {
+        let status = r.status().as_u16();
+        let content_type = r
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let text = r.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"));
+        Self {
+            status,
+            content_type,
+            body,
+        }
+    }
+}
+
+/// Pretty JSON, for snapshots.
+pub fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap() + "\n"
+}

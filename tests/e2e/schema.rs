@@ -1,0 +1,95 @@
+use std::sync::Arc;
+
+use coopgraph::api::{self, Lookups};
+use serde_json::{Value, json};
+
+use crate::{spawn_app, store};
+
+#[test]
+fn schema_graphql_is_what_the_server_serves() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema.graphql");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    let served = api::sdl();
+    assert!(
+        committed == served,
+        "schema.graphql differs from the schema the server serves; update it with\n\n    cargo run -- schema > schema.graphql\n\nand review the diff"
+    );
+}
+
+#[tokio::test]
+async fn every_type_field_argument_and_value_has_a_description() {
+    let app = spawn_app().await;
+    let data = app
+        .data(
+            r#"{ __schema { types {
+                  name kind description
+                  fields { name description args { name description } }
+                  inputFields { name description }
+                  enumValues { name description }
+                } } }"#,
+            json!({}),
+        )
+        .await;
+    let builtin = ["String", "Int", "Float", "Boolean", "ID"];
+    let mut missing = Vec::new();
+    let blank = |v: &Value| v.as_str().is_none_or(|s| s.trim().is_empty());
+    for t in data["__schema"]["types"].as_array().unwrap() {
+        let name = t["name"].as_str().unwrap();
+        if name.starts_with("__") || builtin.contains(&name) {
+            continue;
+        }
+        if blank(&t["description"]) {
+            missing.push(name.to_owned());
+        }
+        for f in t["fields"].as_array().into_iter().flatten() {
+            if blank(&f["description"]) {
+                missing.push(format!("{name}.{}", f["name"]));
+            }
+            for a in f["args"].as_array().into_iter().flatten() {
+                if blank(&a["description"]) {
+                    missing.push(format!("{name}.{}({})", f["name"], a["name"]));
+                }
+            }
+        }
+        for key in ["inputFields", "enumValues"] {
+            for f in t[key].as_array().into_iter().flatten() {
+                if blank(&f["description"]) {
+                    missing.push(format!("{name}.{}", f["name"]));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no description: {missing:#?}");
+}
+
+/// Runs `query` on the schema directly and counts its store calls.
+async fn lookups(query: &str) -> (usize, Value) {
+    let counter = Arc::new(Lookups::default());
+    let request = api::request(query, store()).data(counter.clone());
+    let response = api::schema().execute(request).await;
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    (counter.get(), response.data.into_json().unwrap())
+}
+
+#[tokio::test]
+async fn nested_levels_cost_one_store_call_each() {
+    let query = r#"{ donors { nodes { name programmes { nodes { name projects { nodes { title
+                     activities { nodes { description } } } } } } } } }"#;
+    let (calls, data) = lookups(query).await;
+    let donors = data["donors"]["nodes"].as_array().unwrap();
+    let programmes: usize = donors
+        .iter()
+        .map(|d| d["programmes"]["nodes"].as_array().unwrap().len())
+        .sum();
+    assert!(donors.len() > 5 && programmes > 3, "the query fans out");
+    assert_eq!(
+        calls, 4,
+        "donors, programmes, projects, activities: one call per level"
+    );
+
+    // More fields per level are more relations, not more calls per parent.
+    let wider = r#"{ donors { nodes { parent { name } programmes { nodes { donors { name } projects { nodes {
+                     countries { code } programme { name } activities { nodes { project { slug } } } } } } } } } }"#;
+    let (calls, _) = lookups(wider).await;
+    assert_eq!(calls, 1 + 2 + 2 + 3 + 1);
+}
