@@ -7,6 +7,8 @@ mod queries;
 mod paging;
 // Bad requests and bad arguments: what the client gets back.
 mod errors;
+// Hostile requests: each is refused and the server keeps serving.
+mod hostile;
 // The schema: the committed SDL, descriptions, batched resolution.
 mod schema;
 

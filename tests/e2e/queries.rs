@@ -9,21 +9,21 @@ async fn nested_donor_query() {
     let data = app
         .data(
             r#"{
-              donors {
+              donors(first: 20) {
                 totalCount
                 nodes {
                   slug name kind
-                  programmes(role: FUNDING) {
+                  programmes(role: FUNDING, first: 10) {
                     nodes {
                       slug modality
-                      projects {
+                      projects(first: 10) {
                         totalCount
                         nodes {
                           slug
                           budget { amount currency approximate text }
                           period { start end }
                           countries { code name }
-                          activities { totalCount nodes { position description } }
+                          activities(first: 10) { totalCount nodes { position description } }
                         }
                       }
                     }

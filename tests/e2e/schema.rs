@@ -73,8 +73,8 @@ async fn lookups(query: &str) -> (usize, Value) {
 
 #[tokio::test]
 async fn nested_levels_cost_one_store_call_each() {
-    let query = r#"{ donors { nodes { name programmes { nodes { name projects { nodes { title
-                     activities { nodes { description } } } } } } } } }"#;
+    let query = r#"{ donors(first: 20) { nodes { name programmes(first: 10) { nodes { name projects(first: 10) {
+                     nodes { title activities(first: 10) { nodes { description } } } } } } } } }"#;
     let (calls, data) = lookups(query).await;
     let donors = data["donors"]["nodes"].as_array().unwrap();
     let programmes: usize = donors
@@ -88,8 +88,9 @@ async fn nested_levels_cost_one_store_call_each() {
     );
 
     // More fields per level are more relations, not more calls per parent.
-    let wider = r#"{ donors { nodes { parent { name } programmes { nodes { donors { name } projects { nodes {
-                     countries { code } programme { name } activities { nodes { project { slug } } } } } } } } } }"#;
+    let wider = r#"{ donors(first: 20) { nodes { parent { name } programmes(first: 10) { nodes { donors { name }
+                     projects(first: 10) { nodes { countries { code } programme { name }
+                     activities(first: 10) { nodes { project { slug } } } } } } } } } }"#;
     let (calls, _) = lookups(wider).await;
     assert_eq!(calls, 1 + 2 + 2 + 3 + 1);
 }

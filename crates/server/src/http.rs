@@ -1,7 +1,11 @@
 //! The HTTP surface: GraphQL over HTTP at `/graphql`, the playground at `/`, and
-//! the `/health` and `/ready` probes.
+//! the `/health` and `/ready` probes; with the limits that keep one client from
+//! starving the others, and the [`Handle`] that swaps datasets and drains.
 
-use std::sync::Arc;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use async_graphql::http::parse_query_string;
 use axum::Router;
@@ -10,36 +14,99 @@ use axum::extract::{DefaultBodyLimit, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use coopgraph_data::Store;
+use coopgraph_data::{Problems, Store};
 use serde_json::{Value, json};
+use tokio::sync::Semaphore;
+use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::api::{self, CoopSchema};
 
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY: usize = 1 << 20;
+/// The most GraphQL requests run at once; more get a 503 at once.
+pub const MAX_CONCURRENT: usize = 64;
+/// The longest a GraphQL request may run before it gets a 503.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
 
-/// What every handler shares: the schema and the dataset it serves.
+/// What the handlers share with the process that runs them.
+struct Shared {
+    store: RwLock<Arc<Store>>,
+    ready: AtomicBool,
+    permits: Semaphore,
+}
+
+/// What every handler gets: the schema and the shared state.
 #[derive(Clone)]
-pub struct AppState {
+struct AppState {
     schema: CoopSchema,
-    store: Arc<Store>,
+    shared: Arc<Shared>,
+}
+
+/// Controls a running app: swaps in a new dataset, turns readiness off to drain.
+#[derive(Clone)]
+pub struct Handle(Arc<Shared>);
+
+impl Handle {
+    /// Serves `store` from the next request on; requests under way finish on the
+    /// dataset they started with.
+    pub fn swap(&self, store: Arc<Store>) {
+        *self.0.store.write().unwrap_or_else(|e| e.into_inner()) = store;
+    }
+
+    /// Reads and checks the dataset in `dir` and swaps it in; a broken dataset is
+    /// refused with its problems and the current one keeps serving. Blocks while
+    /// loading: call it off the request path.
+    pub fn reload(&self, dir: &Path) -> Result<Arc<Store>, Problems> {
+        let store = Arc::new(coopgraph_data::load(dir)?);
+        self.swap(store.clone());
+        Ok(store)
+    }
+
+    /// Sets whether `/ready` says the app takes work.
+    pub fn set_ready(&self, ready: bool) {
+        self.0.ready.store(ready, Ordering::SeqCst);
+    }
+
+    fn current(&self) -> Arc<Store> {
+        self.0
+            .store
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
 }
 
 /// The whole router for a loaded dataset.
 pub fn app(store: Arc<Store>) -> Router {
+    app_with_handle(store).0
+}
+
+/// The whole router for a loaded dataset, and the handle that controls it.
+pub fn app_with_handle(store: Arc<Store>) -> (Router, Handle) {
+    let shared = Arc::new(Shared {
+        store: RwLock::new(store),
+        ready: AtomicBool::new(true),
+        permits: Semaphore::new(MAX_CONCURRENT),
+    });
     let state = AppState {
         schema: api::schema(),
-        store,
+        shared: shared.clone(),
     };
-    Router::new()
-        .route("/graphql", get(graphql_get).post(graphql_post))
+    let graphql = get(graphql_get).post(graphql_post).fallback(|| async {
+        let mut r = error(StatusCode::METHOD_NOT_ALLOWED, JSON, "use GET or POST");
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+        r
+    });
+    let router = Router::new()
+        .route("/graphql", graphql)
         .route("/", get(playground))
         .route("/assets/{file}", get(asset))
         .route("/health", get(|| async { "ok" }))
-        .route("/ready", get(|| async { "ready" }))
+        .route("/ready", get(ready))
         .fallback(|| async {
             error(
                 StatusCode::NOT_FOUND,
@@ -48,12 +115,40 @@ pub fn app(store: Arc<Store>) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        .with_state(state)
+        .layer(CatchPanicLayer::custom(|_| {
+            coded(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                JSON,
+                "internal error",
+                "INTERNAL",
+            )
+        }))
+        .with_state(state);
+    (router, Handle(shared))
+}
+
+async fn ready(State(state): State<AppState>) -> Response {
+    if state.shared.ready.load(Ordering::SeqCst) {
+        "ready".into_response()
+    } else {
+        error(StatusCode::SERVICE_UNAVAILABLE, JSON, "shutting down")
+    }
 }
 
 /// A response carrying only errors, as GraphQL over HTTP lays them out.
 fn error(status: StatusCode, media: &'static str, message: &str) -> Response {
     let body = json!({ "errors": [{ "message": message }] });
+    (
+        status,
+        [(header::CONTENT_TYPE, HeaderValue::from_static(media))],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// An error response with a stable `extensions.code`.
+fn coded(status: StatusCode, media: &'static str, message: &str, code: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     (
         status,
         [(header::CONTENT_TYPE, HeaderValue::from_static(media))],
@@ -100,7 +195,13 @@ async fn graphql_get(
         return not_acceptable();
     };
     match parse_query_string(query.as_deref().unwrap_or("")) {
-        Ok(request) if !request.query.is_empty() => execute(&state, request, media).await,
+        Ok(request) if !request.query.is_empty() => {
+            let variables = serde_json::to_value(&request.variables).unwrap_or(Value::Null);
+            match api::limits::check_variables(&variables) {
+                Ok(()) => execute(&state, request, media, true).await,
+                Err(message) => limit_error(media, &message),
+            }
+        }
         Ok(_) => error(
             StatusCode::BAD_REQUEST,
             media,
@@ -130,7 +231,7 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
         );
     }
     match parse_body(&body) {
-        Ok(request) => execute(&state, request, media).await,
+        Ok(request) => execute(&state, request, media, false).await,
         Err(message) => error(StatusCode::BAD_REQUEST, media, &message),
     }
 }
@@ -169,13 +270,57 @@ fn parse_body(body: &[u8]) -> Result<async_graphql::Request, String> {
     Ok(request)
 }
 
+/// A request refused by the limits: a request error.
+fn limit_error(media: &'static str, message: &str) -> Response {
+    let status = if media == GRAPHQL_RESPONSE {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    coded(status, media, message, "LIMIT_EXCEEDED")
+}
+
 async fn execute(
     state: &AppState,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
     media: &'static str,
+    get: bool,
 ) -> Response {
-    let request = api::request(request, state.store.clone());
-    let response = state.schema.execute(request).await;
+    let Ok(_permit) = state.shared.permits.try_acquire() else {
+        let mut r = coded(
+            StatusCode::SERVICE_UNAVAILABLE,
+            media,
+            "the server is busy; try again shortly",
+            "BUSY",
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return r;
+    };
+    match api::prepare(&mut request) {
+        Err(message) => return limit_error(media, &message),
+        Ok(false) if get => {
+            let mut r = error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                media,
+                "only queries can be sent with GET; use POST",
+            );
+            r.headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            return r;
+        }
+        Ok(_) => {}
+    }
+    let store = Handle(state.shared.clone()).current();
+    let run = state.schema.execute(api::request(request, store));
+    let Ok(response) = tokio::time::timeout(REQUEST_TIMEOUT, run).await else {
+        return coded(
+            StatusCode::SERVICE_UNAVAILABLE,
+            media,
+            "the request took too long",
+            "TIMEOUT",
+        );
+    };
     // Errors with no path were raised before execution (syntax, validation): a
     // request error, which has no `data` and, in graphql-response+json, a 400.
     let request_error = response.data == async_graphql::Value::Null
@@ -196,7 +341,7 @@ async fn execute(
     (
         status,
         [(header::CONTENT_TYPE, HeaderValue::from_static(media))],
-        body.to_string(),
+        body,
     )
         .into_response()
 }

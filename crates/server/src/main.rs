@@ -104,11 +104,54 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         args.data.display(),
         summary(&store)
     );
-    axum::serve(listener, coopgraph::http::app(store))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server failed")?;
+    let (router, handle) = coopgraph::http::app_with_handle(store);
+    #[cfg(unix)]
+    tokio::spawn(reload_on_hangup(handle.clone(), args.data.clone()));
+
+    // On SIGINT or SIGTERM: `/ready` turns false, no new connection is taken,
+    // requests under way finish, and the process exits 0 at the latest DRAIN later.
+    let (stopping, mut stopped) = tokio::sync::watch::channel(false);
+    let shutdown = async move {
+        shutdown_signal().await;
+        handle.set_ready(false);
+        let _ = stopping.send(true);
+    };
+    let server = axum::serve(listener, router).with_graceful_shutdown(shutdown);
+    let deadline = async move {
+        let _ = stopped.wait_for(|s| *s).await;
+        tokio::time::sleep(DRAIN).await;
+    };
+    tokio::select! {
+        result = server => result.context("server failed")?,
+        () = deadline => tracing::warn!("requests still running after {DRAIN:?}; exiting"),
+    }
+    tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// How long requests under way may run on after a shutdown signal.
+const DRAIN: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Re-reads the data directory on every SIGHUP, off the request path; a broken
+/// dataset is refused with its problems logged, and the current one keeps serving.
+#[cfg(unix)]
+async fn reload_on_hangup(handle: coopgraph::http::Handle, dir: PathBuf) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+        tracing::warn!("cannot listen for SIGHUP; reloading is off");
+        return;
+    };
+    while hangups.recv().await.is_some() {
+        let (h, d) = (handle.clone(), dir.clone());
+        let result = tokio::task::spawn_blocking(move || h.reload(&d).map(|s| summary(&s))).await;
+        match result {
+            Ok(Ok(summary)) => tracing::info!("reloaded {}: {summary}", dir.display()),
+            Ok(Err(problems)) => {
+                tracing::error!("reload refused; still serving the previous dataset:\n{problems}")
+            }
+            Err(e) => tracing::error!("reload failed: {e}"),
+        }
+    }
 }
 
 /// Resolves on SIGINT or SIGTERM.

@@ -4,6 +4,7 @@
 mod batch;
 mod error;
 mod id;
+pub mod limits;
 mod page;
 mod scalars;
 mod search;
@@ -28,12 +29,35 @@ pub struct Snapshot(pub Arc<Store>);
 
 /// Builds the schema. It holds no data: each request carries its [`Snapshot`].
 pub fn schema() -> CoopSchema {
-    Schema::build(Query, EmptyMutation, EmptySubscription).finish()
+    Schema::build(Query, EmptyMutation, EmptySubscription)
+        .limit_depth(limits::MAX_DEPTH)
+        .limit_complexity(limits::MAX_COMPLEXITY)
+        .finish()
 }
 
 /// The schema in SDL, as `schema.graphql` holds it.
 pub fn sdl() -> String {
     schema().sdl()
+}
+
+/// Checks a request against the [`limits`] and parses it, so that the schema
+/// runs a document already known to be affordable. Returns whether the operation
+/// to run is a query (GET may run nothing else).
+pub fn prepare(request: &mut async_graphql::Request) -> Result<bool, String> {
+    limits::check_text(&request.query)?;
+    let operation = request.operation_name.clone();
+    // A syntax error is left for the schema to report, with its location.
+    let Ok(doc) = request.parsed_query() else {
+        return Ok(true);
+    };
+    limits::check_document(doc)?;
+    let mut ops = doc.operations.iter();
+    let selected = match operation {
+        Some(name) => ops.find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
+        None => ops.next(),
+    };
+    Ok(selected
+        .is_none_or(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Query))
 }
 
 /// A request for `query` against `store`, ready to run on [`schema`].

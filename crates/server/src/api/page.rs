@@ -14,6 +14,17 @@ pub const DEFAULT_PAGE: usize = 50;
 /// The largest `first` or `last` accepted.
 pub const MAX_PAGE: usize = 100;
 
+/// The complexity of a connection field: what is under it, times the page size
+/// asked for (the default when none is).
+pub fn cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let size = first
+        .or(last)
+        .map_or(DEFAULT_PAGE, |n| n.clamp(0, MAX_PAGE as i32) as usize);
+    size.max(1)
+        .saturating_mul(child_complexity)
+        .saturating_add(1)
+}
+
 /// Validated page arguments: where the page starts and ends, and how long it is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct PageArgs {

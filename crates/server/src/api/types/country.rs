@@ -36,6 +36,7 @@ impl Country {
     }
 
     /// The projects that work in it, in the order of the dataset.
+    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
     async fn projects(
         &self,
         ctx: &Context<'_>,

@@ -103,6 +103,7 @@ impl Organisation {
     }
 
     /// The programmes it takes part in, in the order of the dataset.
+    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
     async fn programmes(
         &self,
         ctx: &Context<'_>,
@@ -130,6 +131,7 @@ impl Organisation {
     }
 
     /// The projects it takes part in, in the order of the dataset.
+    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
     async fn projects(
         &self,
         ctx: &Context<'_>,
@@ -157,6 +159,7 @@ impl Organisation {
     }
 
     /// The contributions it paid, in the order of the dataset.
+    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
     async fn contributions_made(
         &self,
         ctx: &Context<'_>,
@@ -182,6 +185,7 @@ impl Organisation {
     }
 
     /// The contributions paid to it, in the order of the dataset.
+    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
     async fn contributions_received(
         &self,
         ctx: &Context<'_>,

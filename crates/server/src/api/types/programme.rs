@@ -116,6 +116,7 @@ impl Programme {
     }
 
     /// The projects that belong to it, in the order of the dataset.
+    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
     async fn projects(
         &self,
         ctx: &Context<'_>,
@@ -135,6 +136,7 @@ impl Programme {
     }
 
     /// The contributions paid to it, in the order of the dataset.
+    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
     async fn contributions_received(
         &self,
         ctx: &Context<'_>,

@@ -144,6 +144,7 @@ impl Project {
     }
 
     /// Its activities, in work-plan order.
+    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
     async fn activities(
         &self,
         ctx: &Context<'_>,
@@ -163,6 +164,7 @@ impl Project {
     }
 
     /// The contributions paid to it, in the order of the dataset.
+    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
     async fn contributions_received(
         &self,
         ctx: &Context<'_>,

@@ -40,6 +40,7 @@ impl Query {
 
     /// Records by their global ids, in the order asked; null where no record has
     /// the id. At most 100 ids.
+    #[graphql(complexity = "ids.len().saturating_mul(child_complexity).saturating_add(1)")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,
@@ -106,6 +107,7 @@ impl Query {
 
     /// Organisations, by name unless `orderBy` says otherwise.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
     async fn organisations(
         &self,
         ctx: &Context<'_>,
@@ -132,6 +134,7 @@ impl Query {
     /// Donors: organisations with a FUNDING role anywhere (funding a programme or
     /// project, or paying a contribution), by name unless `orderBy` says otherwise.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
     async fn donors(
         &self,
         ctx: &Context<'_>,
@@ -154,6 +157,7 @@ impl Query {
 
     /// Programmes, by name unless `orderBy` says otherwise.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
     async fn programmes(
         &self,
         ctx: &Context<'_>,
@@ -173,6 +177,7 @@ impl Query {
 
     /// Projects, by title unless `orderBy` says otherwise.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
     async fn projects(
         &self,
         ctx: &Context<'_>,
@@ -191,6 +196,7 @@ impl Query {
     }
 
     /// Activities, by project in dataset order, then in work-plan order.
+    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
     async fn activities(
         &self,
         ctx: &Context<'_>,
@@ -207,6 +213,7 @@ impl Query {
 
     /// Contributions, oldest first unless `orderBy` says otherwise.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
     async fn contributions(
         &self,
         ctx: &Context<'_>,
@@ -245,6 +252,9 @@ impl Query {
 
     /// Organisations, programmes, projects and activities whose text contains every
     /// word of `text` (ignoring case and diacritics), best match first.
+    #[graphql(
+        complexity = "(first.clamp(0, 100) as usize).saturating_mul(child_complexity).saturating_add(1)"
+    )]
     async fn search(
         &self,
         ctx: &Context<'_>,
