@@ -9,6 +9,8 @@ mod paging;
 mod errors;
 // Hostile requests: each is refused and the server keeps serving.
 mod hostile;
+// Reloading the dataset under load, and the process's signals.
+mod reload;
 // The schema: the committed SDL, descriptions, batched resolution.
 mod schema;
 

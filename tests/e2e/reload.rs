@@ -1,0 +1,191 @@
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::{App, store};
+
+/// A copy of `data/` in a temporary directory, to change.
+fn data_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    for entry in std::fs::read_dir(data).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
+fn rename_stage(dir: &Path, acronym: &str) {
+    let path = dir.join("projects.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replace("acronym = \"STAGE\"", &format!("acronym = \"{acronym}\""));
+    std::fs::write(path, text).unwrap();
+}
+
+const BOTH: &str = r#"{ a: project(slug: "timor-leste-stage") { acronym }
+    b: projects(filter: { country: ["TL"] }) { nodes { acronym } } }"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reloads_while_queries_run_give_no_failed_or_mixed_response() {
+    let renamed = data_copy();
+    rename_stage(renamed.path(), "STAGE-2");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (router, handle) = coopgraph::http::app_with_handle(store());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let app = App {
+        url,
+        client: reqwest::Client::new(),
+    };
+
+    let done = Arc::new(AtomicBool::new(false));
+    let reloader = {
+        let done = done.clone();
+        let original = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+        let renamed = renamed.path().to_path_buf();
+        tokio::task::spawn_blocking(move || {
+            let mut reloads = 0;
+            while !done.load(Ordering::Relaxed) {
+                let dir = if reloads % 2 == 0 {
+                    &renamed
+                } else {
+                    &original
+                };
+                handle.reload(dir).unwrap();
+                reloads += 1;
+            }
+            reloads
+        })
+    };
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..300 {
+        let data = app.data(BOTH, json!({})).await;
+        let a = data["a"]["acronym"].as_str().unwrap().to_owned();
+        assert_eq!(
+            data["b"]["nodes"][0]["acronym"], a,
+            "one version from start to end"
+        );
+        seen.insert(a);
+    }
+    done.store(true, Ordering::Relaxed);
+    let reloads = reloader.await.unwrap();
+    assert!(reloads > 10, "reloaded {reloads} times");
+    assert_eq!(seen.len(), 2, "both versions were served: {seen:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn sighup_reloads_a_sound_dataset_refuses_a_broken_one_and_sigterm_exits_0() {
+    let dir = data_copy();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coopgraph"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(dir.path())
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut log = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next_line = || log.next().unwrap().unwrap();
+    let first = next_line();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_owned();
+    let kill = |signal: &str| {
+        let ok = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "kill {signal}");
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let app = App {
+        url: format!("http://{addr}"),
+        client: reqwest::Client::new(),
+    };
+    let acronym = || {
+        runtime.block_on(app.data(BOTH, json!({})))["a"]["acronym"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(acronym(), "STAGE");
+
+    rename_stage(dir.path(), "STAGE-3");
+    kill("-HUP");
+    assert!(next_line().contains("reloaded"));
+    assert_eq!(acronym(), "STAGE-3");
+
+    std::fs::write(
+        dir.path().join("contributions.toml"),
+        "[[contribution]]\nslug = \"x\"\n",
+    )
+    .unwrap();
+    kill("-HUP");
+    let refused = next_line();
+    assert!(refused.contains("reload refused"), "{refused}");
+    assert!(next_line().contains("contributions.toml:1: missing field `from`"));
+    assert_eq!(acronym(), "STAGE-3", "the previous dataset keeps serving");
+
+    kill("-TERM");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "still running after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
+}
+
+#[tokio::test]
+async fn draining_turns_ready_off() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (router, handle) = coopgraph::http::app_with_handle(store());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let client = reqwest::Client::new();
+    assert_eq!(
+        client
+            .get(format!("{url}/ready"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    handle.set_ready(false);
+    assert_eq!(
+        client
+            .get(format!("{url}/ready"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        503
+    );
+    assert_eq!(
+        client
+            .get(format!("{url}/health"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
