@@ -118,7 +118,8 @@ async fn http_surface() {
     let reply = Reply::read(r).await;
     assert_eq!(
         (reply.status, reply.content_type.as_str()),
-        (200, "application/graphql-response+json")
+        (200, "application/json"),
+        "a client that names no type gets JSON"
     );
     assert_eq!(reply.body["data"]["countries"][0]["code"], "ID");
 

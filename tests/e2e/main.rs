@@ -7,6 +7,8 @@ mod queries;
 mod paging;
 // Bad requests and bad arguments: what the client gets back.
 mod errors;
+// The graphql-http audit suite, run by Node against the live app.
+mod audit;
 // Hostile requests: each is refused and the server keeps serving.
 mod hostile;
 // Reloading the dataset under load, and the process's signals.
@@ -69,6 +71,10 @@ impl App {
         let r = self
             .client
             .post(format!("{}/graphql", self.url))
+            .header(
+                "accept",
+                "application/graphql-response+json, application/json",
+            )
             .json(&body)
             .send()
             .await

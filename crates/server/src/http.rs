@@ -158,20 +158,22 @@ fn coded(status: StatusCode, media: &'static str, message: &str, code: &str) -> 
 }
 
 /// The media type to answer in, from the request's `Accept` header; `None` when
-/// the client accepts neither of ours.
+/// the client accepts neither of ours. A client that names no type gets
+/// `application/json`, which every GraphQL client reads.
 fn negotiate(headers: &HeaderMap) -> Option<&'static str> {
     let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
-        return Some(GRAPHQL_RESPONSE);
+        return Some(JSON);
     };
     let types: Vec<&str> = accept
         .split(',')
         .map(|t| t.split(';').next().unwrap_or("").trim())
         .collect();
-    if types.contains(&GRAPHQL_RESPONSE)
-        || types.iter().any(|t| *t == "*/*" || *t == "application/*")
-    {
+    if types.contains(&GRAPHQL_RESPONSE) {
         Some(GRAPHQL_RESPONSE)
-    } else if types.contains(&JSON) {
+    } else if types
+        .iter()
+        .any(|t| *t == JSON || *t == "*/*" || *t == "application/*")
+    {
         Some(JSON)
     } else {
         None
