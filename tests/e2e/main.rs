@@ -11,6 +11,8 @@ mod errors;
 mod audit;
 // Hostile requests: each is refused and the server keeps serving.
 mod hostile;
+// Properties: any request gets a bounded JSON answer, never a panic.
+mod properties;
 // Reloading the dataset under load, and the process's signals.
 mod reload;
 // The schema: the committed SDL, descriptions, batched resolution.
