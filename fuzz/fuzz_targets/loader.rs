@@ -1,0 +1,16 @@
+//! Any bytes as a project file: the loader returns a store or problems, never panics.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|bytes: &[u8]| {
+    let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../data");
+    let dir = tempfile::tempdir().unwrap();
+    for (file, _) in coopgraph_data::FILES {
+        std::fs::copy(real.join(file), dir.path().join(file)).unwrap();
+    }
+    std::fs::write(dir.path().join("projects.toml"), bytes).unwrap();
+    if let Err(problems) = coopgraph_data::load(dir.path()) {
+        assert!(!problems.0.is_empty());
+    }
+});
