@@ -213,3 +213,35 @@ async fn bodies_batches_and_methods() {
     assert_eq!(r.status(), 405);
     still_serving(&app).await;
 }
+
+#[tokio::test]
+async fn full_and_slow_give_503() {
+    use coopgraph::http::{Config, app_with_handle};
+    let serve = |config: Config| async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (router, _) = app_with_handle(crate::store(), config);
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        App {
+            url,
+            client: reqwest::Client::new(),
+        }
+    };
+    let full = serve(Config {
+        max_concurrent: 0,
+        ..Config::default()
+    })
+    .await;
+    let r = full.post(json!({ "query": "{ __typename }" })).await;
+    assert_eq!((r.status, code(&r)), (503, "BUSY"));
+
+    let slow = serve(Config {
+        timeout: std::time::Duration::ZERO,
+        ..Config::default()
+    })
+    .await;
+    let r = slow
+        .post(json!({ "query": "{ projects { nodes { title } } }" }))
+        .await;
+    assert_eq!((r.status, code(&r)), (503, "TIMEOUT"));
+}

@@ -36,7 +36,8 @@ async fn reloads_while_queries_run_give_no_failed_or_mixed_response() {
     rename_stage(renamed.path(), "STAGE-2");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let (router, handle) = coopgraph::http::app_with_handle(store());
+    let (router, handle) =
+        coopgraph::http::app_with_handle(store(), coopgraph::http::Config::default());
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     let app = App {
         url,
@@ -157,7 +158,8 @@ fn sighup_reloads_a_sound_dataset_refuses_a_broken_one_and_sigterm_exits_0() {
 async fn draining_turns_ready_off() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let (router, handle) = coopgraph::http::app_with_handle(store());
+    let (router, handle) =
+        coopgraph::http::app_with_handle(store(), coopgraph::http::Config::default());
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     let client = reqwest::Client::new();
     assert_eq!(

@@ -23,10 +23,24 @@ use crate::api::{self, CoopSchema};
 
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY: usize = 1 << 20;
-/// The most GraphQL requests run at once; more get a 503 at once.
-pub const MAX_CONCURRENT: usize = 64;
-/// The longest a GraphQL request may run before it gets a 503.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How much work the app takes on.
+#[derive(Debug, Clone, Copy)]
+pub struct Config {
+    /// The most GraphQL requests run at once; more get a 503 at once.
+    pub max_concurrent: usize,
+    /// The longest a GraphQL request may run before it gets a 503.
+    pub timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            max_concurrent: 64,
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -36,6 +50,7 @@ struct Shared {
     store: RwLock<Arc<Store>>,
     ready: AtomicBool,
     permits: Semaphore,
+    timeout: Duration,
 }
 
 /// What every handler gets: the schema and the shared state.
@@ -81,15 +96,16 @@ impl Handle {
 
 /// The whole router for a loaded dataset.
 pub fn app(store: Arc<Store>) -> Router {
-    app_with_handle(store).0
+    app_with_handle(store, Config::default()).0
 }
 
 /// The whole router for a loaded dataset, and the handle that controls it.
-pub fn app_with_handle(store: Arc<Store>) -> (Router, Handle) {
+pub fn app_with_handle(store: Arc<Store>, config: Config) -> (Router, Handle) {
     let shared = Arc::new(Shared {
         store: RwLock::new(store),
         ready: AtomicBool::new(true),
-        permits: Semaphore::new(MAX_CONCURRENT),
+        permits: Semaphore::new(config.max_concurrent),
+        timeout: config.timeout,
     });
     let state = AppState {
         schema: api::schema(),
@@ -314,8 +330,12 @@ async fn execute(
         Ok(_) => {}
     }
     let store = Handle(state.shared.clone()).current();
-    let run = state.schema.execute(api::request(request, store));
-    let Ok(response) = tokio::time::timeout(REQUEST_TIMEOUT, run).await else {
+    let deadline = Arc::new(api::Deadline::after(state.shared.timeout));
+    let run = state
+        .schema
+        .execute(api::request(request, store).data(deadline.clone()));
+    let result = tokio::time::timeout(state.shared.timeout, run).await;
+    let (Ok(mut response), false) = (result, deadline.expired()) else {
         return coded(
             StatusCode::SERVICE_UNAVAILABLE,
             media,
@@ -328,6 +348,20 @@ async fn execute(
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
+    // Every error carries a stable code for clients to branch on.
+    for e in &mut response.errors {
+        let ext = e.extensions.get_or_insert_with(Default::default);
+        if ext.get("code").is_none() {
+            ext.set(
+                "code",
+                if request_error {
+                    "INVALID_REQUEST"
+                } else {
+                    "BAD_USER_INPUT"
+                },
+            );
+        }
+    }
     // Serialised straight from the response, so fields keep the query's order.
     let body = if request_error {
         serde_json::to_string(&json!({ "errors": response.errors }))

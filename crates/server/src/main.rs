@@ -104,7 +104,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         args.data.display(),
         summary(&store)
     );
-    let (router, handle) = coopgraph::http::app_with_handle(store);
+    let (router, handle) =
+        coopgraph::http::app_with_handle(store, coopgraph::http::Config::default());
     #[cfg(unix)]
     tokio::spawn(reload_on_hangup(handle.clone(), args.data.clone()));
 

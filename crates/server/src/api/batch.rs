@@ -35,6 +35,43 @@ impl Lookups {
     }
 }
 
+/// When a request must be done by. Execution runs without yielding, so a timer
+/// cannot interrupt it; instead each store call checks the deadline, and once it
+/// has passed no more data is fetched and the request is marked expired, for the
+/// caller to answer with an error instead of a partial response.
+#[derive(Debug)]
+pub struct Deadline {
+    at: std::time::Instant,
+    expired: std::sync::atomic::AtomicBool,
+}
+
+impl Deadline {
+    /// A deadline `after` from now.
+    pub fn after(after: std::time::Duration) -> Self {
+        Self {
+            at: std::time::Instant::now() + after,
+            expired: Default::default(),
+        }
+    }
+
+    /// Whether the request ran past its deadline.
+    pub fn expired(&self) -> bool {
+        self.expired.load(Ordering::Relaxed)
+    }
+
+    /// Whether the request behind `ctx` is past its deadline; marks it if so.
+    pub fn passed(ctx: &Context<'_>) -> bool {
+        let Some(d) = ctx.data_opt::<Arc<Deadline>>() else {
+            return false;
+        };
+        if d.expired() || std::time::Instant::now() >= d.at {
+            d.expired.store(true, Ordering::Relaxed);
+            return true;
+        }
+        false
+    }
+}
+
 type Memo = Mutex<HashMap<String, Arc<dyn Any + Send + Sync>>>;
 
 /// Records of one type resolved at the same depth of a query.
@@ -137,6 +174,9 @@ impl<Id: Copy + Send + Sync + 'static> Item<Id> {
         load: impl FnOnce(&[Id]) -> Vec<Vec<C>>,
         window: impl Fn(usize) -> Range<usize>,
     ) -> (Vec<Item<C>>, usize) {
+        if Deadline::passed(ctx) {
+            return (Vec::new(), 0);
+        }
         let (related, pos) = self.batch(ctx, key, |ids| {
             let lists = load(ids);
             let mut all = Vec::new();

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use async_graphql::{EmptyMutation, EmptySubscription, Schema};
 use coopgraph_data::Store;
 
-pub use batch::Lookups;
+pub use batch::{Deadline, Lookups};
 pub use types::Query;
 
 /// The schema coopgraph serves.

@@ -27,7 +27,7 @@ pub use query::Query;
 pub use values::*;
 
 use super::Snapshot;
-use super::batch::{Item, Level, Lookups};
+use super::batch::{Deadline, Item, Level, Lookups};
 use super::error::bad_input;
 use super::page::{Page, PageArgs, connection};
 
@@ -105,6 +105,13 @@ where
     Id: Copy + Send + Sync + 'static,
     R: From<Page<Item<Id>>>,
 {
+    if Deadline::passed(ctx) {
+        return R::from(Page {
+            nodes: Vec::new(),
+            start: 0,
+            total: 0,
+        });
+    }
     Lookups::count(ctx);
     let total = ids.len();
     let w = args.window(total);
