@@ -7,10 +7,12 @@
 //! networking and knows nothing of HTTP or GraphQL.
 
 mod error;
+mod generate;
 mod load;
 mod raw;
 mod store;
 
 pub use error::{Problem, Problems};
+pub use generate::{Shape, generate};
 pub use load::{FILES, load};
 pub use store::{Stats, Store};

@@ -23,6 +23,18 @@ enum Command {
     Serve(ServeArgs),
     /// Print the schema in GraphQL SDL.
     Schema,
+    /// Write a synthetic dataset with the real data's shape, for benchmarks.
+    Generate {
+        /// About how many activities it holds.
+        #[arg(long)]
+        activities: usize,
+        /// The directory to write it to (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// The seed: the same seed and size write the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Validate a dataset and list every problem as `file:line: message`.
     Check {
         /// The data directory.
@@ -49,6 +61,18 @@ fn main() -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { data }) => Ok(check(&data)),
+        Some(Command::Generate {
+            activities,
+            out,
+            seed,
+        }) => {
+            std::fs::create_dir_all(&out)
+                .with_context(|| format!("cannot create {}", out.display()))?;
+            let shape = coopgraph_data::generate(activities, seed, &out)
+                .with_context(|| format!("cannot write to {}", out.display()))?;
+            println!("{}: {shape:?}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Serve(args)) => serve(args),
         None => serve(ServeArgs::parse_from(["coopgraph"])),
     }
