@@ -71,7 +71,7 @@ fn execute(c: &mut Criterion) {
 // The harness's generated functions carry no docs of their own.
 #[allow(missing_docs)]
 mod harness {
-    use criterion::{Criterion, criterion_group};
+    use criterion::criterion_group;
     criterion_group!(benches, super::execute);
 }
 
