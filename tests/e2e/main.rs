@@ -17,6 +17,8 @@ mod properties;
 mod reload;
 // The schema: the committed SDL, descriptions, batched resolution.
 mod schema;
+// The response cache and HTTP revalidation with entity tags.
+mod cache;
 
 use std::sync::{Arc, OnceLock};
 
@@ -54,17 +56,21 @@ pub struct Reply {
 
 /// Starts the app on a free port and returns how to reach it.
 pub async fn spawn_app() -> App {
+    spawn_with(coopgraph::http::Config::default()).await.0
+}
+
+/// Starts the app with `config` on a free port; returns how to reach it and
+/// the handle that swaps its dataset.
+pub async fn spawn_with(config: coopgraph::http::Config) -> (App, coopgraph::http::Handle) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        axum::serve(listener, coopgraph::http::app(store()))
-            .await
-            .unwrap()
-    });
-    App {
+    let (router, handle) = coopgraph::http::app_with_handle(store(), config);
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let app = App {
         url,
         client: reqwest::Client::new(),
-    }
+    };
+    (app, handle)
 }
 
 impl App {

@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::{App, store};
 
 /// A copy of `data/` in a temporary directory, to change.
-fn data_copy() -> tempfile::TempDir {
+pub(crate) fn data_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
     for entry in std::fs::read_dir(data).unwrap() {
@@ -20,7 +20,7 @@ fn data_copy() -> tempfile::TempDir {
     dir
 }
 
-fn rename_stage(dir: &Path, acronym: &str) {
+pub(crate) fn rename_stage(dir: &Path, acronym: &str) {
     let path = dir.join("projects.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     let text = text.replace("acronym = \"STAGE\"", &format!("acronym = \"{acronym}\""));

@@ -20,6 +20,7 @@ use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::api::{self, CoopSchema};
+use crate::cache::{Answer, Key, ResponseCache};
 
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY: usize = 1 << 20;
@@ -31,6 +32,8 @@ pub struct Config {
     pub max_concurrent: usize,
     /// The longest a GraphQL request may run before it gets a 503.
     pub timeout: Duration,
+    /// The bytes of answers the response cache keeps; 0 turns it off.
+    pub cache_bytes: u64,
 }
 
 impl Default for Config {
@@ -38,6 +41,7 @@ impl Default for Config {
         Self {
             max_concurrent: 64,
             timeout: Duration::from_secs(10),
+            cache_bytes: 64 << 20,
         }
     }
 }
@@ -45,9 +49,17 @@ impl Default for Config {
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
 
+/// The dataset being served and its version, which a swap increments.
+#[derive(Clone)]
+struct Current {
+    store: Arc<Store>,
+    version: u64,
+}
+
 /// What the handlers share with the process that runs them.
 struct Shared {
-    store: RwLock<Arc<Store>>,
+    current: RwLock<Current>,
+    cache: ResponseCache,
     ready: AtomicBool,
     permits: Semaphore,
     timeout: Duration,
@@ -67,8 +79,16 @@ pub struct Handle(Arc<Shared>);
 impl Handle {
     /// Serves `store` from the next request on; requests under way finish on the
     /// dataset they started with.
+    /// Answers cached for the previous dataset are dropped.
     pub fn swap(&self, store: Arc<Store>) {
-        *self.0.store.write().unwrap_or_else(|e| e.into_inner()) = store;
+        let mut current = self.0.current.write().unwrap_or_else(|e| e.into_inner());
+        *current = Current {
+            store,
+            version: current.version + 1,
+        };
+        // Under the lock, so no request can read the new version before the
+        // clear; answers computed on the old one are keyed by its version.
+        self.0.cache.clear();
     }
 
     /// Reads and checks the dataset in `dir` and swaps it in; a broken dataset is
@@ -85,9 +105,9 @@ impl Handle {
         self.0.ready.store(ready, Ordering::SeqCst);
     }
 
-    fn current(&self) -> Arc<Store> {
+    fn current(&self) -> Current {
         self.0
-            .store
+            .current
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
@@ -102,7 +122,8 @@ pub fn app(store: Arc<Store>) -> Router {
 /// The whole router for a loaded dataset, and the handle that controls it.
 pub fn app_with_handle(store: Arc<Store>, config: Config) -> (Router, Handle) {
     let shared = Arc::new(Shared {
-        store: RwLock::new(store),
+        current: RwLock::new(Current { store, version: 0 }),
+        cache: ResponseCache::new(config.cache_bytes),
         ready: AtomicBool::new(true),
         permits: Semaphore::new(config.max_concurrent),
         timeout: config.timeout,
@@ -216,7 +237,10 @@ async fn graphql_get(
         Ok(request) if !request.query.is_empty() => {
             let variables = serde_json::to_value(&request.variables).unwrap_or(Value::Null);
             match api::limits::check_variables(&variables) {
-                Ok(()) => execute(&state, request, media, true).await,
+                Ok(()) => {
+                    let tags = headers.get(header::IF_NONE_MATCH).cloned();
+                    execute(&state, request, media, Via::Get(tags)).await
+                }
                 Err(message) => limit_error(media, &message),
             }
         }
@@ -249,7 +273,7 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
         );
     }
     match parse_body(&body) {
-        Ok(request) => execute(&state, request, media, false).await,
+        Ok(request) => execute(&state, request, media, Via::Post).await,
         Err(message) => error(StatusCode::BAD_REQUEST, media, &message),
     }
 }
@@ -298,12 +322,33 @@ fn limit_error(media: &'static str, message: &str) -> Response {
     coded(status, media, message, "LIMIT_EXCEEDED")
 }
 
+/// How a GraphQL request came: GET may carry `If-None-Match` and gets caching
+/// headers; POST gets neither.
+enum Via {
+    Get(Option<HeaderValue>),
+    Post,
+}
+
 async fn execute(
     state: &AppState,
     mut request: async_graphql::Request,
     media: &'static str,
-    get: bool,
+    via: Via,
 ) -> Response {
+    let current = Handle(state.shared.clone()).current();
+    let cache = &state.shared.cache;
+    let key = cache.enabled().then(|| {
+        let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+        Key::new(
+            current.version,
+            &request.query,
+            request.operation_name.as_deref(),
+            &variables,
+        )
+    });
+    if let Some(answer) = key.as_ref().and_then(|k| cache.get(k)) {
+        return answered(&answer, media, &via);
+    }
     let Ok(_permit) = state.shared.permits.try_acquire() else {
         let mut r = coded(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -317,7 +362,7 @@ async fn execute(
     };
     match api::prepare(&mut request) {
         Err(message) => return limit_error(media, &message),
-        Ok(false) if get => {
+        Ok(false) if matches!(via, Via::Get(_)) => {
             let mut r = error(
                 StatusCode::METHOD_NOT_ALLOWED,
                 media,
@@ -329,11 +374,10 @@ async fn execute(
         }
         Ok(_) => {}
     }
-    let store = Handle(state.shared.clone()).current();
     let deadline = Arc::new(api::Deadline::after(state.shared.timeout));
     let run = state
         .schema
-        .execute(api::request(request, store).data(deadline.clone()));
+        .execute(api::request(request, current.store).data(deadline.clone()));
     let result = tokio::time::timeout(state.shared.timeout, run).await;
     let (Ok(mut response), false) = (result, deadline.expired()) else {
         return coded(
@@ -343,10 +387,27 @@ async fn execute(
             "TIMEOUT",
         );
     };
+    if response.errors.is_empty() {
+        // Serialised straight from the response, so fields keep the query's order.
+        let answer = match serde_json::to_vec(&response) {
+            Ok(body) => Answer::new(body.into()),
+            Err(_) => {
+                return coded(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    media,
+                    "internal error",
+                    "INTERNAL",
+                );
+            }
+        };
+        if let Some(key) = key {
+            cache.insert(key, answer.clone());
+        }
+        return answered(&answer, media, &via);
+    }
     // Errors with no path were raised before execution (syntax, validation): a
     // request error, which has no `data` and, in graphql-response+json, a 400.
     let request_error = response.data == async_graphql::Value::Null
-        && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
     // Every error carries a stable code for clients to branch on.
     for e in &mut response.errors {
@@ -362,7 +423,6 @@ async fn execute(
             );
         }
     }
-    // Serialised straight from the response, so fields keep the query's order.
     let body = if request_error {
         serde_json::to_string(&json!({ "errors": response.errors }))
     } else {
@@ -381,6 +441,42 @@ async fn execute(
     )
         .into_response()
 }
+
+/// A successful answer. Over GET it carries its entity tag and may be
+/// revalidated: a matching `If-None-Match` gets 304 and no body.
+fn answered(answer: &Answer, media: &'static str, via: &Via) -> Response {
+    let Via::Get(if_none_match) = via else {
+        return (
+            [(header::CONTENT_TYPE, HeaderValue::from_static(media))],
+            answer.body.clone(),
+        )
+            .into_response();
+    };
+    let headers = [
+        (header::ETAG, answer.etag.clone()),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(CACHE_CONTROL),
+        ),
+        (header::VARY, HeaderValue::from_static("Accept")),
+    ];
+    if if_none_match
+        .as_ref()
+        .is_some_and(|tags| answer.matches(tags))
+    {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    (
+        headers,
+        [(header::CONTENT_TYPE, HeaderValue::from_static(media))],
+        answer.body.clone(),
+    )
+        .into_response()
+}
+
+/// What GET answers tell HTTP caches: keep them, but ask again each time, since
+/// a reload may change the data; the entity tag makes asking cheap.
+const CACHE_CONTROL: &str = "public, no-cache";
 
 async fn playground() -> impl IntoResponse {
     (

@@ -6,4 +6,5 @@
 //! for a loaded store, so tests drive it with or without a socket.
 
 pub mod api;
+pub mod cache;
 pub mod http;

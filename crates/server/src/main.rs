@@ -51,6 +51,9 @@ struct ServeArgs {
     /// The address to listen on.
     #[arg(long, env = "COOPGRAPH_LISTEN", default_value = "127.0.0.1:8000")]
     listen: SocketAddr,
+    /// Megabytes of answers the response cache keeps; 0 turns it off.
+    #[arg(long, env = "COOPGRAPH_CACHE_MB", default_value_t = 64)]
+    cache_mb: u64,
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -128,8 +131,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         args.data.display(),
         summary(&store)
     );
-    let (router, handle) =
-        coopgraph::http::app_with_handle(store, coopgraph::http::Config::default());
+    let config = coopgraph::http::Config {
+        cache_bytes: args.cache_mb << 20,
+        ..Default::default()
+    };
+    let (router, handle) = coopgraph::http::app_with_handle(store, config);
     #[cfg(unix)]
     tokio::spawn(reload_on_hangup(handle.clone(), args.data.clone()));
 
