@@ -169,3 +169,45 @@ async fn a_new_dataset_is_never_answered_from_the_old_ones_cache() {
             .contains("\"STAGE-2\"")
     );
 }
+
+#[tokio::test]
+async fn refused_and_broken_queries_are_refused_every_time() {
+    let (app, _) = spawn_with(config(64 << 20)).await;
+    let aliases: String = (0..5000).map(|i| format!("a{i}: __typename ")).collect();
+    let too_many = format!("{{ {aliases} }}");
+    let broken = "{ projects(first: 1) { nodes { slug } }";
+    for _ in 0..3 {
+        let r = app.post(json!({ "query": too_many })).await;
+        assert_eq!(
+            r.body["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED",
+            "{}",
+            r.body
+        );
+        let r = app.post(json!({ "query": broken })).await;
+        assert_eq!(r.status, 400);
+        assert_eq!(
+            r.body["errors"][0]["extensions"]["code"], "INVALID_REQUEST",
+            "{}",
+            r.body
+        );
+        // A cached document still runs the operation each request names.
+        let both = "query A { donors(first: 1) { totalCount } } query B { countries { code } }";
+        let r = app
+            .post(json!({ "query": both, "operationName": "A" }))
+            .await;
+        assert!(
+            r.body["data"]["donors"]["totalCount"].is_number(),
+            "{}",
+            r.body
+        );
+        let r = app
+            .client
+            .get(format!("{}/graphql", app.url))
+            .query(&[("query", both), ("operationName", "B")])
+            .send()
+            .await
+            .unwrap();
+        let body: Value = r.json().await.unwrap();
+        assert!(body["data"]["countries"][0]["code"].is_string(), "{body}");
+    }
+}

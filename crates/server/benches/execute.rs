@@ -51,13 +51,14 @@ fn execute(c: &mut Criterion) {
         .build()
         .unwrap();
     let schema = api::schema();
+    let documents = api::Documents::default();
     for (size, store) in [("seed", dataset(None)), ("10k", dataset(Some(10_000)))] {
         let mut group = c.benchmark_group(format!("execute/{size}"));
         for (name, query) in QUERIES {
             group.bench_function(name, |b| {
                 b.to_async(&runtime).iter(|| async {
                     let mut request = async_graphql::Request::new(query);
-                    api::prepare(&mut request).unwrap();
+                    api::prepare(&mut request, &documents).unwrap();
                     let response = schema.execute(api::request(request, store.clone())).await;
                     assert!(response.errors.is_empty(), "{:?}", response.errors);
                     serde_json::to_vec(&response).unwrap()

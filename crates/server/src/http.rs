@@ -7,7 +7,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use async_graphql::http::parse_query_string;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, RawQuery, State};
@@ -60,6 +59,7 @@ struct Current {
 struct Shared {
     current: RwLock<Current>,
     cache: ResponseCache,
+    documents: api::Documents,
     ready: AtomicBool,
     permits: Semaphore,
     timeout: Duration,
@@ -124,6 +124,7 @@ pub fn app_with_handle(store: Arc<Store>, config: Config) -> (Router, Handle) {
     let shared = Arc::new(Shared {
         current: RwLock::new(Current { store, version: 0 }),
         cache: ResponseCache::new(config.cache_bytes),
+        documents: api::Documents::default(),
         ready: AtomicBool::new(true),
         permits: Semaphore::new(config.max_concurrent),
         timeout: config.timeout,
@@ -233,27 +234,12 @@ async fn graphql_get(
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
-    match parse_query_string(query.as_deref().unwrap_or("")) {
-        Ok(request) if !request.query.is_empty() => {
-            let variables = serde_json::to_value(&request.variables).unwrap_or(Value::Null);
-            match api::limits::check_variables(&variables) {
-                Ok(()) => {
-                    let tags = headers.get(header::IF_NONE_MATCH).cloned();
-                    execute(&state, request, media, Via::Get(tags)).await
-                }
-                Err(message) => limit_error(media, &message),
-            }
+    match parse_params(query.as_deref().unwrap_or("")).and_then(read_request) {
+        Ok(request) => {
+            let tags = headers.get(header::IF_NONE_MATCH).cloned();
+            execute(&state, request, media, Via::Get(tags)).await
         }
-        Ok(_) => error(
-            StatusCode::BAD_REQUEST,
-            media,
-            "the `query` parameter is missing",
-        ),
-        Err(e) => error(
-            StatusCode::BAD_REQUEST,
-            media,
-            &format!("invalid parameters: {e}"),
-        ),
+        Err(refused) => refused.into_response(media),
     }
 }
 
@@ -274,40 +260,100 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
     }
     match parse_body(&body) {
         Ok(request) => execute(&state, request, media, Via::Post).await,
-        Err(message) => error(StatusCode::BAD_REQUEST, media, &message),
+        Err(refused) => refused.into_response(media),
     }
 }
 
-/// Reads a GraphQL-over-HTTP JSON body, naming the parameter that is wrong.
-fn parse_body(body: &[u8]) -> Result<async_graphql::Request, String> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
-    let Value::Object(mut map) = value else {
-        return Err(
+/// Why a request could not be read.
+enum Unreadable {
+    /// A parameter is missing or malformed: 400.
+    Malformed(String),
+    /// The variables are over a limit.
+    OverLimit(String),
+}
+
+impl Unreadable {
+    fn into_response(self, media: &'static str) -> Response {
+        match self {
+            Self::Malformed(message) => error(StatusCode::BAD_REQUEST, media, &message),
+            Self::OverLimit(message) => limit_error(media, &message),
+        }
+    }
+}
+
+/// The parameters of a GET request, as GraphQL over HTTP names them.
+#[derive(serde::Deserialize)]
+struct Params {
+    query: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+/// Reads GET parameters into the JSON object a POST body would carry.
+fn parse_params(query: &str) -> Result<serde_json::Map<String, Value>, Unreadable> {
+    let params: Params = serde_urlencoded::from_str(query)
+        .map_err(|e| Unreadable::Malformed(format!("invalid parameters: {e}")))?;
+    let mut map = serde_json::Map::new();
+    if let Some(query) = params.query {
+        map.insert("query".into(), Value::String(query));
+    }
+    if let Some(name) = params.operation_name {
+        map.insert("operationName".into(), Value::String(name));
+    }
+    for (name, json) in [
+        ("variables", params.variables),
+        ("extensions", params.extensions),
+    ] {
+        if let Some(json) = json {
+            let value = serde_json::from_str(&json)
+                .map_err(|e| Unreadable::Malformed(format!("`{name}` is not JSON: {e}")))?;
+            map.insert(name.into(), value);
+        }
+    }
+    Ok(map)
+}
+
+/// Reads a GraphQL-over-HTTP JSON body.
+fn parse_body(body: &[u8]) -> Result<async_graphql::Request, Unreadable> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| Unreadable::Malformed(format!("the body is not JSON: {e}")))?;
+    let Value::Object(map) = value else {
+        return Err(Unreadable::Malformed(
             "the body must be a JSON object with a `query`; batches are not supported".to_owned(),
-        );
+        ));
     };
+    read_request(map)
+}
+
+/// Reads the parameters of a request, naming the one that is wrong.
+fn read_request(
+    mut map: serde_json::Map<String, Value>,
+) -> Result<async_graphql::Request, Unreadable> {
+    let bad = |m: &str| Err(Unreadable::Malformed(m.to_owned()));
     let query = match map.remove("query") {
-        Some(Value::String(q)) => q,
-        Some(_) => return Err("`query` must be a string".to_owned()),
-        None => return Err("`query` is missing".to_owned()),
+        Some(Value::String(q)) if !q.is_empty() => q,
+        Some(Value::String(_)) | None => return bad("the `query` parameter is missing"),
+        Some(_) => return bad("`query` must be a string"),
     };
     let mut request = async_graphql::Request::new(query);
     match map.remove("operationName") {
         None | Some(Value::Null) => {}
         Some(Value::String(name)) => request = request.operation_name(name),
-        Some(_) => return Err("`operationName` must be a string".to_owned()),
+        Some(_) => return bad("`operationName` must be a string"),
     }
     match map.remove("variables") {
         None | Some(Value::Null) => {}
         Some(v @ Value::Object(_)) => {
+            api::limits::check_variables(&v).map_err(Unreadable::OverLimit)?;
             request = request.variables(async_graphql::Variables::from_json(v))
         }
-        Some(_) => return Err("`variables` must be an object".to_owned()),
+        Some(_) => return bad("`variables` must be an object"),
     }
     match map.remove("extensions") {
         None | Some(Value::Null) | Some(Value::Object(_)) => {}
-        Some(_) => return Err("`extensions` must be an object".to_owned()),
+        Some(_) => return bad("`extensions` must be an object"),
     }
     Ok(request)
 }
@@ -360,7 +406,7 @@ async fn execute(
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         return r;
     };
-    match api::prepare(&mut request) {
+    match api::prepare(&mut request, &state.shared.documents) {
         Err(message) => return limit_error(media, &message),
         Ok(false) if matches!(via, Via::Get(_)) => {
             let mut r = error(

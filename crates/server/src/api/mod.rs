@@ -14,6 +14,7 @@ mod types;
 
 use std::sync::Arc;
 
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{EmptyMutation, EmptySubscription, Schema};
 use coopgraph_data::Store;
 
@@ -40,24 +41,55 @@ pub fn sdl() -> String {
     schema().sdl()
 }
 
+/// Parsed documents that passed the [`limits`], by query text: a query sent
+/// again is neither parsed nor checked again.
+pub struct Documents(quick_cache::sync::Cache<String, Arc<ExecutableDocument>>);
+
+impl Documents {
+    /// A cache of up to `capacity` documents.
+    pub fn new(capacity: usize) -> Self {
+        Self(quick_cache::sync::Cache::new(capacity.max(1)))
+    }
+}
+
+impl Default for Documents {
+    /// Room for 1,000 documents, more than a dashboard's or an app's queries.
+    fn default() -> Self {
+        Self::new(1000)
+    }
+}
+
 /// Checks a request against the [`limits`] and parses it, so that the schema
-/// runs a document already known to be affordable. Returns whether the operation
-/// to run is a query (GET may run nothing else).
-pub fn prepare(request: &mut async_graphql::Request) -> Result<bool, String> {
-    limits::check_text(&request.query)?;
-    let operation = request.operation_name.clone();
-    // A syntax error is left for the schema to report, with its location.
-    let Ok(doc) = request.parsed_query() else {
-        return Ok(true);
+/// runs a document already known to be affordable; documents come from
+/// `documents` when they can. Returns whether the operation to run is a query
+/// (GET may run nothing else).
+pub fn prepare(
+    request: &mut async_graphql::Request,
+    documents: &Documents,
+) -> Result<bool, String> {
+    let doc = match documents.0.get(&request.query) {
+        Some(doc) => {
+            request.set_parsed_query(ExecutableDocument::clone(&doc));
+            doc
+        }
+        None => {
+            limits::check_text(&request.query)?;
+            // A syntax error is left for the schema to report, with its location.
+            let Ok(doc) = request.parsed_query() else {
+                return Ok(true);
+            };
+            limits::check_document(doc)?;
+            let doc = Arc::new(doc.clone());
+            documents.0.insert(request.query.clone(), doc.clone());
+            doc
+        }
     };
-    limits::check_document(doc)?;
     let mut ops = doc.operations.iter();
-    let selected = match operation {
+    let selected = match &request.operation_name {
         Some(name) => ops.find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
         None => ops.next(),
     };
-    Ok(selected
-        .is_none_or(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Query))
+    Ok(selected.is_none_or(|(_, op)| op.node.ty == OperationType::Query))
 }
 
 /// A request for `query` against `store`, ready to run on [`schema`].
