@@ -8,7 +8,9 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use coopgraph_model::*;
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
+use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use crate::raw::{self, Text};
@@ -60,19 +62,7 @@ pub fn load(dir: &Path) -> Result<Store, Problems> {
         }
     }
     for (name, _) in FILES {
-        let path = dir.join(name);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) => {
-                ctx.problems.push(Problem {
-                    file: path.clone(),
-                    line: None,
-                    message: e.to_string(),
-                });
-                String::new()
-            }
-        };
-        ctx.files.push(SourceFile::new(path, text));
+        ctx.files.push(SourceFile::new(dir.join(name)));
     }
 
     let documents: Vec<raw::Document> = ctx.records(DOCUMENTS);
@@ -214,30 +204,28 @@ fn all<T>(records: Vec<Option<T>>) -> Vec<T> {
     records.into_iter().flatten().collect()
 }
 
-/// One data file, with what is needed to turn byte offsets into line numbers.
+/// One data file, with what is needed to turn byte offsets into line numbers once
+/// its text is gone.
 struct SourceFile {
     path: PathBuf,
-    text: String,
-    line_starts: Vec<usize>,
+    /// The offset of each line's first byte.
+    line_starts: Vec<u32>,
     /// The line each top-level record starts at, by record position.
     record_lines: Vec<usize>,
 }
 
 impl SourceFile {
-    fn new(path: PathBuf, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+    fn new(path: PathBuf) -> Self {
         Self {
             path,
-            text,
-            line_starts,
+            line_starts: vec![0],
             record_lines: Vec::new(),
         }
     }
 
     fn line(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&start| start <= offset)
+        self.line_starts
+            .partition_point(|&start| start as usize <= offset)
     }
 }
 
@@ -279,52 +267,61 @@ impl Ctx {
         Problems(self.problems)
     }
 
-    /// Parses one file into its records. A syntax error marks the file unreadable;
-    /// a record that does not fit its shape is reported and left out, and the
-    /// records around it are still read.
-    fn records<T: DeserializeOwned>(&mut self, file: usize) -> Vec<T> {
+    /// Reads and parses one file into its records. A syntax error marks the file
+    /// unreadable; a record that does not fit its shape is reported and left out,
+    /// and the records around it are still read.
+    ///
+    /// The file is cut into its `[[key]]` records, which are parsed on every core
+    /// and each dropped as soon as it is deserialised, so that no tree of the whole
+    /// file is ever built; only its line index outlives the call.
+    fn records<T: DeserializeOwned + Send>(&mut self, file: usize) -> Vec<T> {
         let key = FILES[file].1;
-        let text = std::mem::take(&mut self.files[file].text);
-        let (table, errors) = DeTable::parse_recoverable(&text);
-        let mut out = Vec::new();
-        if !errors.is_empty() {
-            self.unreadable = true;
-            for e in errors {
-                self.problem(file, e.span(), e.message().trim_end());
+        let path = self.files[file].path.clone();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                self.problem(file, None, e);
+                return Vec::new();
             }
-        } else {
-            for (name, value) in table.into_inner() {
-                if name.get_ref() != key {
-                    let msg = format!(
-                        "unknown key `{}`: this file holds `[[{key}]]` tables",
-                        name.get_ref()
-                    );
-                    self.problem(file, Some(name.span()), msg);
-                    continue;
-                }
-                let span = value.span();
-                let DeValue::Array(items) = value.into_inner() else {
-                    self.problem(
-                        file,
-                        Some(span),
-                        format!("`{key}` must be a list of tables, written `[[{key}]]`"),
-                    );
-                    continue;
-                };
-                for item in items {
-                    let line = self.files[file].line(item.span().start);
-                    self.files[file].record_lines.push(line);
-                    match T::deserialize(ValueDeserializer::from(item)) {
-                        Ok(record) => out.push(record),
-                        Err(e) => {
-                            self.unreadable = true;
-                            self.problem(file, e.span(), e.message().trim_end());
-                        }
+        };
+        let Ok(len) = u32::try_from(text.len()) else {
+            self.problem(file, None, "the file is larger than 4 GiB");
+            self.unreadable = true;
+            return Vec::new();
+        };
+        let newlines = memchr::memchr_iter(b'\n', text.as_bytes());
+        self.files[file].line_starts = std::iter::once(0)
+            .chain(newlines.map(|i| i as u32 + 1).filter(|&i| i <= len))
+            .collect();
+
+        let pieces = split_records(&text, key);
+        let mut parsed: Vec<Parsed<T>> = pieces
+            .par_iter()
+            .map(|range| parse_piece(&text[range.clone()], range.start, key))
+            .collect();
+        if pieces.len() > 1 && parsed.iter().any(|p| p.syntax_errors) {
+            // Cutting may have gone wrong around the error: the whole file, parsed
+            // at once, gives the parser's own account of it.
+            parsed = vec![parse_piece(&text, 0, key)];
+        }
+        let mut out = Vec::new();
+        for piece in parsed {
+            self.unreadable |= piece.syntax_errors;
+            for (span, message) in piece.problems {
+                self.problem(file, span, message);
+            }
+            for (offset, record) in piece.records {
+                let line = self.files[file].line(offset);
+                self.files[file].record_lines.push(line);
+                match record {
+                    Ok(record) => out.push(record),
+                    Err((span, message)) => {
+                        self.unreadable = true;
+                        self.problem(file, span, message);
                     }
                 }
             }
         }
-        self.files[file].text = text;
         out
     }
 
@@ -399,6 +396,130 @@ impl Ctx {
             }
         }
     }
+}
+
+/// A problem's message and its span in the file, where it has one.
+type Located = (Option<Range<usize>>, String);
+
+/// What one piece of a file gave: its records, each with its offset in the file,
+/// and the problems around them, with spans in the file.
+struct Parsed<T> {
+    records: Vec<(usize, Result<T, Located>)>,
+    problems: Vec<Located>,
+    syntax_errors: bool,
+}
+
+/// Cuts a file's text before each line that opens a `[[key]]` table outside a
+/// multi-line string: each piece but the first holds one record with its
+/// sub-tables. A cut that goes wrong shows as a syntax error in a piece.
+fn split_records(text: &str, key: &str) -> Vec<Range<usize>> {
+    let mut cuts = vec![0];
+    let mut offset = 0;
+    let mut open: Option<&str> = None;
+    for line in text.split_inclusive('\n') {
+        if open.is_none() && opens_table(line, key) && offset > 0 {
+            cuts.push(offset);
+        }
+        // Count the delimiters of multi-line strings to know whether the next
+        // line starts inside one.
+        for delim in ["\"\"\"", "\'\'\'"] {
+            if open.is_none_or(|o| o == delim) && line.matches(delim).count() % 2 == 1 {
+                open = if open.is_some() { None } else { Some(delim) };
+            }
+        }
+        offset += line.len();
+    }
+    cuts.push(text.len());
+    cuts.windows(2).map(|w| w[0]..w[1]).collect()
+}
+
+/// Whether a line is the header `[[key]]`, with optional blanks and comment.
+fn opens_table(line: &str, key: &str) -> bool {
+    let Some(rest) = line.trim_start().strip_prefix("[[") else {
+        return false;
+    };
+    let Some(rest) = rest.trim_start().strip_prefix(key) else {
+        return false;
+    };
+    let Some(rest) = rest.trim_start().strip_prefix("]]") else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    rest.is_empty() || rest.starts_with('#')
+}
+
+/// Parses one piece of a file, found at `base`, and deserialises its records.
+fn parse_piece<T: DeserializeOwned>(text: &str, base: usize, key: &str) -> Parsed<T> {
+    let at = |span: Option<Range<usize>>| span.map(|s| s.start + base..s.end + base);
+    let mut out = Parsed {
+        records: Vec::new(),
+        problems: Vec::new(),
+        syntax_errors: false,
+    };
+    let (table, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        out.syntax_errors = true;
+        for e in errors {
+            out.problems
+                .push((at(e.span()), e.message().trim_end().to_owned()));
+        }
+        return out;
+    }
+    for (name, value) in table.into_inner() {
+        if name.get_ref() != key {
+            let msg = format!(
+                "unknown key `{}`: this file holds `[[{key}]]` tables",
+                name.get_ref()
+            );
+            out.problems.push((at(Some(name.span())), msg));
+            continue;
+        }
+        let span = value.span();
+        let DeValue::Array(items) = value.into_inner() else {
+            let msg = format!("`{key}` must be a list of tables, written `[[{key}]]`");
+            out.problems.push((at(Some(span)), msg));
+            continue;
+        };
+        for item in items.into_iter() {
+            let item = shift(item, base);
+            let offset = item.span().start;
+            let record = T::deserialize(ValueDeserializer::from(item))
+                .map_err(|e| (e.span(), e.message().trim_end().to_owned()));
+            out.records.push((offset, record));
+        }
+    }
+    out
+}
+
+/// Moves every span of a parsed value by `by` bytes, from its piece to its file.
+fn shift(value: Spanned<DeValue<'_>>, by: usize) -> Spanned<DeValue<'_>> {
+    if by == 0 {
+        return value;
+    }
+    let span = value.span();
+    let inner = match value.into_inner() {
+        DeValue::Array(mut items) => {
+            for item in items.iter_mut() {
+                let taken = std::mem::replace(item, Spanned::new(0..0, DeValue::Boolean(false)));
+                *item = shift(taken, by);
+            }
+            DeValue::Array(items)
+        }
+        DeValue::Table(table) => DeValue::Table(
+            table
+                .into_iter()
+                .map(|(k, v)| {
+                    let ks = k.span();
+                    (
+                        Spanned::new(ks.start + by..ks.end + by, k.into_inner()),
+                        shift(v, by),
+                    )
+                })
+                .collect(),
+        ),
+        other => other,
+    };
+    Spanned::new(span.start + by..span.end + by, inner)
 }
 
 /// Turns raw records into domain records, resolving slugs against every file.
@@ -833,4 +954,45 @@ fn index(s: &Store) -> Index {
         }
     }
     ix
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces<'a>(text: &'a str, key: &str) -> Vec<&'a str> {
+        split_records(text, key)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
+    }
+
+    #[test]
+    fn a_file_is_cut_before_each_record_and_nowhere_else() {
+        let text = "# preamble\n[[project]]\nslug = \"a\"\n[[project.activity]]\nx = 1\n  [[ project ]]  # b\nslug = \"b\"\nquote = \"\"\"\n[[project]]\n\"\"\"\n[[project]]\n";
+        assert_eq!(
+            pieces(text, "project"),
+            [
+                "# preamble\n",
+                "[[project]]\nslug = \"a\"\n[[project.activity]]\nx = 1\n",
+                "  [[ project ]]  # b\nslug = \"b\"\nquote = \"\"\"\n[[project]]\n\"\"\"\n",
+                "[[project]]\n",
+            ]
+        );
+        assert_eq!(pieces("", "project"), [""]);
+        assert!(!opens_table("[[projects]]", "project"));
+        assert!(!opens_table("[[project]] x = 1", "project"));
+    }
+
+    #[test]
+    fn records_keep_their_place_in_the_file() {
+        let text = "[[theme]]\nslug = \"a\"\nname = \"A\"\n\n[[theme]]\nslug = \"b\"\nname = 1\n";
+        let pieces = split_records(text, "theme");
+        let second: Parsed<raw::Theme> =
+            parse_piece(&text[pieces[1].clone()], pieces[1].start, "theme");
+        let (offset, record) = &second.records[0];
+        assert_eq!(*offset, text.find("[[theme]]\nslug = \"b\"").unwrap());
+        let (span, _) = record.as_ref().err().expect("a number is not a name");
+        assert_eq!(span.clone().map(|s| &text[s]), Some("1"));
+    }
 }
