@@ -7,12 +7,14 @@
 //! networking and knows nothing of HTTP or GraphQL.
 
 mod error;
+mod fold;
 mod generate;
 mod load;
 mod raw;
 mod store;
 
 pub use error::{Problem, Problems};
+pub use fold::fold;
 pub use generate::{Shape, generate};
 pub use load::{FILES, load};
-pub use store::{Stats, Store};
+pub use store::{ProjectSort, Stats, Store};

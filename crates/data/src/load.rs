@@ -929,6 +929,15 @@ fn index(s: &Store) -> Index {
         for t in &p.themes {
             ix.theme_projects[t.index()].push(id);
         }
+        match (p.period.start(), p.period.end()) {
+            (Some(_), None) => ix.open_ended.push(id),
+            (start, Some(end)) => {
+                for year in start.map_or(end.year(), |s| s.year())..=end.year() {
+                    ix.active_in.entry(year).or_default().push(id);
+                }
+            }
+            (None, None) => {}
+        }
         for c in &p.countries {
             ix.country_projects.entry(*c).or_default().push(id);
         }
@@ -946,6 +955,14 @@ fn index(s: &Store) -> Index {
             Recipient::Project(p) => ix.contributions_to_project[p.index()].push(id),
         }
     }
+    ix.project_orders = project_orders(&s.projects);
+    ix.project_ranks = ix.project_orders.each_ref().map(|order| {
+        let mut ranks = vec![0; order.len()];
+        for (rank, id) in order.iter().enumerate() {
+            ranks[id.index()] = rank as u32;
+        }
+        ranks
+    });
     for (i, roles) in ix.org_roles.iter_mut().enumerate() {
         roles.sort();
         roles.dedup();
@@ -954,6 +971,27 @@ fn index(s: &Store) -> Index {
         }
     }
     ix
+}
+
+/// The projects in each [`ProjectSort`] order.
+fn project_orders(projects: &[Project]) -> [Vec<ProjectId>; 3] {
+    let ids = || (0..projects.len() as u32).map(ProjectId);
+    let p = |id: &ProjectId| &projects[id.index()];
+    let mut by_title: Vec<(String, ProjectId)> =
+        ids().map(|id| (crate::fold(&p(&id).title), id)).collect();
+    by_title.sort();
+    let mut by_slug: Vec<ProjectId> = ids().collect();
+    by_slug.sort_by(|a, b| p(a).slug.cmp(&p(b).slug));
+    let mut by_start: Vec<ProjectId> = ids().collect();
+    by_start.sort_by_key(|id| {
+        let start = p(id).period.start();
+        (start.is_none(), start.map(|d| d.first_day()))
+    });
+    [
+        by_title.into_iter().map(|(_, id)| id).collect(),
+        by_slug,
+        by_start,
+    ]
 }
 
 #[cfg(test)]

@@ -48,6 +48,24 @@ pub(crate) struct Index {
     pub contributions_to_org: Vec<Vec<ContributionId>>,
     pub contributions_to_programme: Vec<Vec<ContributionId>>,
     pub contributions_to_project: Vec<Vec<ContributionId>>,
+    /// Projects whose period is closed, by each year they are active in.
+    pub active_in: BTreeMap<i32, Vec<ProjectId>>,
+    /// Projects with a start and no end: active in every year from the start.
+    pub open_ended: Vec<ProjectId>,
+    /// Every project in each [`ProjectSort`] order, and each project's rank in it.
+    pub project_orders: [Vec<ProjectId>; 3],
+    pub project_ranks: [Vec<u32>; 3],
+}
+
+/// An order of projects kept ready at load time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProjectSort {
+    /// By folded title; equal titles in dataset order.
+    Title = 0,
+    /// By slug.
+    Slug = 1,
+    /// By start, projects with no known start last; equal starts in dataset order.
+    Start = 2,
 }
 
 /// How many records of each type a store holds.
@@ -172,6 +190,34 @@ impl Store {
                     .map_or(&[][..], Vec::as_slice)
             })
             .collect()
+    }
+
+    /// Every project in `order`, ascending.
+    pub fn projects_sorted(&self, order: ProjectSort) -> &[ProjectId] {
+        &self.index.project_orders[order as usize]
+    }
+
+    /// Where a project comes in `order`: sorting ids by rank sorts them by `order`.
+    pub fn project_rank(&self, order: ProjectSort, id: ProjectId) -> u32 {
+        self.index.project_ranks[order as usize][id.index()]
+    }
+
+    /// The projects active at some time in `year`, as `Period::is_active_in` says,
+    /// in dataset order: one probe of a year index, plus the few open-ended ones.
+    pub fn projects_active_in(&self, year: i32) -> Vec<ProjectId> {
+        let closed = self
+            .index
+            .active_in
+            .get(&year)
+            .map_or(&[][..], Vec::as_slice);
+        let open = self
+            .index
+            .open_ended
+            .iter()
+            .filter(|&&id| self.project(id).period.is_active_in(year));
+        let mut out: Vec<ProjectId> = closed.iter().chain(open).copied().collect();
+        out.sort_unstable();
+        out
     }
 
     /// For each theme, the projects with that theme.

@@ -1,21 +1,7 @@
 //! Text matching that ignores case and diacritics: "viet nam" finds "Viet Nam",
 //! "cooperacion" finds "Cooperación".
 
-/// Folds text to lower-case ASCII words separated by single spaces.
-pub fn fold(text: &str) -> String {
-    let ascii = deunicode::deunicode(text).to_lowercase();
-    let mut out = String::with_capacity(ascii.len());
-    for word in ascii
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
+pub use coopgraph_data::fold;
 
 /// A folded query: the words a text must contain.
 #[derive(Debug, Clone)]

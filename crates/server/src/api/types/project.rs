@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use coopgraph_data::Store;
+use coopgraph_data::{ProjectSort, Store};
 use coopgraph_model::{self as model, ProgrammeId, ProjectId, Recipient};
 
 use super::programme::funders;
@@ -246,8 +246,53 @@ impl ProjectFilter {
         let themes = slugs("theme", "theme", &self.theme, |x| s.theme_by_slug(x))?;
         let programmes = self.programmes(s)?;
         let query = self.text.as_deref().and_then(text::Query::new);
-        Ok((0..s.projects().len() as u32)
-            .map(ProjectId)
+        // The indexes give candidates for every field but `text`; the smallest
+        // set is checked against the whole filter.
+        let with_role = |set: &Option<HashSet<model::OrganisationId>>, role| {
+            set.as_ref().map(|set| {
+                let ids: Vec<_> = set.iter().copied().collect();
+                union(s.projects_of_organisations(&ids).into_iter().map(|list| {
+                    list.iter()
+                        .filter(move |(_, r)| *r == role)
+                        .map(|(id, _)| *id)
+                }))
+            })
+        };
+        let candidates = [
+            with_role(&donors, model::Role::Funding),
+            with_role(&implementers, model::Role::Implementing),
+            programmes.as_ref().map(|set| {
+                let ids: Vec<_> = set.iter().copied().collect();
+                union(
+                    s.projects_of_programmes(&ids)
+                        .into_iter()
+                        .map(|l| l.iter().copied()),
+                )
+            }),
+            themes.as_ref().map(|set| {
+                let ids: Vec<_> = set.iter().copied().collect();
+                union(
+                    s.projects_of_themes(&ids)
+                        .into_iter()
+                        .map(|l| l.iter().copied()),
+                )
+            }),
+            self.country.as_ref().map(|cs| {
+                let codes: Vec<_> = cs.iter().map(|c| c.0).collect();
+                union(
+                    s.projects_of_countries(&codes)
+                        .into_iter()
+                        .map(|l| l.iter().copied()),
+                )
+            }),
+            self.active_in.map(|y| s.projects_active_in(y)),
+        ]
+        .into_iter()
+        .flatten()
+        .min_by_key(Vec::len)
+        .unwrap_or_else(|| (0..s.projects().len() as u32).map(ProjectId).collect());
+        Ok(candidates
+            .into_iter()
             .filter(|&id| {
                 let p = s.project(id);
                 let has = |set: &Option<HashSet<model::OrganisationId>>, role| {
@@ -298,26 +343,54 @@ impl ProjectFilter {
         .map(|p| with_descendants(s, p)))
     }
 
-    /// The projects that pass the filter, sorted by `order`.
+    /// Whether the filter lets every project through.
+    fn is_empty(&self) -> bool {
+        let Self {
+            donor,
+            programme,
+            implementer,
+            country,
+            theme,
+            active_in,
+            text,
+        } = self;
+        donor.is_none()
+            && programme.is_none()
+            && implementer.is_none()
+            && country.is_none()
+            && theme.is_none()
+            && active_in.is_none()
+            && text.is_none()
+    }
+
+    /// The projects that pass the filter, sorted by `order` with the orders the
+    /// store keeps ready.
     pub fn apply(&self, s: &Store, order: &ProjectOrder) -> Result<Vec<ProjectId>> {
-        let mut out = self.matching(s)?;
-        match order.field {
-            ProjectOrderField::Title => {
-                out.sort_by_cached_key(|&id| text::fold(&s.project(id).title))
-            }
-            ProjectOrderField::Slug => {
-                out.sort_by(|&a, &b| s.project(a).slug.cmp(&s.project(b).slug))
-            }
-            ProjectOrderField::Start => out.sort_by_key(|&id| {
-                let start = s.project(id).period.start();
-                (start.is_none(), start.map(|d| d.first_day()))
-            }),
-        }
+        let sort = match order.field {
+            ProjectOrderField::Title => ProjectSort::Title,
+            ProjectOrderField::Slug => ProjectSort::Slug,
+            ProjectOrderField::Start => ProjectSort::Start,
+        };
+        let mut out = if self.is_empty() {
+            s.projects_sorted(sort).to_vec()
+        } else {
+            let mut out = self.matching(s)?;
+            out.sort_unstable_by_key(|&id| s.project_rank(sort, id));
+            out
+        };
         if order.direction == OrderDirection::Desc {
             out.reverse();
         }
         Ok(out)
     }
+}
+
+/// The ids in any of `lists`, each once, in dataset order.
+fn union<I: Iterator<Item = ProjectId>>(lists: impl Iterator<Item = I>) -> Vec<ProjectId> {
+    let mut out: Vec<ProjectId> = lists.flatten().collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// The programmes given and every programme within them, at any depth.

@@ -1,0 +1,59 @@
+//! The indexes and orders kept at load time answer exactly what a scan of every
+//! record answers, on the real dataset and on a generated one.
+
+use coopgraph_data::{ProjectSort, Store, fold};
+use coopgraph_model::ProjectId;
+
+fn stores() -> Vec<Store> {
+    let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    let generated = tempfile::tempdir().unwrap();
+    coopgraph_data::generate(3000, 7, generated.path()).unwrap();
+    [real.as_path(), generated.path()]
+        .into_iter()
+        .map(|dir| coopgraph_data::load(dir).unwrap_or_else(|p| panic!("{p}")))
+        .collect()
+}
+
+fn ids(s: &Store) -> impl Iterator<Item = ProjectId> + '_ {
+    (0..s.projects().len() as u32).map(ProjectId)
+}
+
+#[test]
+fn the_year_index_finds_every_project_active_in_a_year() {
+    for s in stores() {
+        let mut seen = 0;
+        for year in 1980..=2035 {
+            let scan: Vec<ProjectId> = ids(&s)
+                .filter(|&id| s.project(id).period.is_active_in(year))
+                .collect();
+            assert_eq!(s.projects_active_in(year), scan, "{year}");
+            seen += scan.len();
+        }
+        assert!(seen > 0);
+    }
+}
+
+#[test]
+fn kept_orders_are_the_orders_a_sort_gives() {
+    for s in stores() {
+        let mut by_title: Vec<ProjectId> = ids(&s).collect();
+        by_title.sort_by_cached_key(|&id| fold(&s.project(id).title));
+        let mut by_slug: Vec<ProjectId> = ids(&s).collect();
+        by_slug.sort_by(|&a, &b| s.project(a).slug.cmp(&s.project(b).slug));
+        let mut by_start: Vec<ProjectId> = ids(&s).collect();
+        by_start.sort_by_key(|&id| {
+            let start = s.project(id).period.start();
+            (start.is_none(), start.map(|d| d.first_day()))
+        });
+        for (sort, expected) in [
+            (ProjectSort::Title, by_title),
+            (ProjectSort::Slug, by_slug),
+            (ProjectSort::Start, by_start),
+        ] {
+            assert_eq!(s.projects_sorted(sort), expected, "{sort:?}");
+            for (rank, &id) in expected.iter().enumerate() {
+                assert_eq!(s.project_rank(sort, id) as usize, rank);
+            }
+        }
+    }
+}
