@@ -69,11 +69,11 @@ pub fn load(dir: &Path) -> Result<Store, Problems> {
     let themes: Vec<raw::Theme> = ctx.records(THEMES);
     let organisations: Vec<raw::Organisation> = ctx.records(ORGANISATIONS);
     let programmes: Vec<raw::Programme> = ctx.records(PROGRAMMES);
-    let projects: Vec<raw::Project> = ctx.records(PROJECTS);
-    let contributions: Vec<raw::Contribution> = ctx.records(CONTRIBUTIONS);
     if ctx.unreadable {
         // Links into a file that could not be read would all look dangling; the
         // problems already found say what to mend first.
+        ctx.records::<raw::Project>(PROJECTS);
+        ctx.records::<raw::Contribution>(CONTRIBUTIONS);
         return Err(ctx.finish());
     }
 
@@ -83,42 +83,28 @@ pub fn load(dir: &Path) -> Result<Store, Problems> {
         "document",
         documents.iter().map(|r| &r.slug),
         &mut slugs.documents,
-        DocumentId,
+        (DocumentId, DocumentId::index),
     );
     let theme_slugs = ctx.register(
         THEMES,
         "theme",
         themes.iter().map(|r| &r.slug),
         &mut slugs.themes,
-        ThemeId,
+        (ThemeId, ThemeId::index),
     );
     let org_slugs = ctx.register(
         ORGANISATIONS,
         "organisation",
         organisations.iter().map(|r| &r.slug),
         &mut slugs.organisations,
-        OrganisationId,
+        (OrganisationId, OrganisationId::index),
     );
     let prog_slugs = ctx.register(
         PROGRAMMES,
         "programme",
         programmes.iter().map(|r| &r.slug),
         &mut slugs.programmes,
-        ProgrammeId,
-    );
-    let proj_slugs = ctx.register(
-        PROJECTS,
-        "project",
-        projects.iter().map(|r| &r.slug),
-        &mut slugs.projects,
-        ProjectId,
-    );
-    let contrib_slugs = ctx.register(
-        CONTRIBUTIONS,
-        "contribution",
-        contributions.iter().map(|r| &r.slug),
-        &mut slugs.contributions,
-        ContributionId,
+        (ProgrammeId, ProgrammeId::index),
     );
 
     let r = Resolver { slugs: &slugs };
@@ -152,18 +138,50 @@ pub fn load(dir: &Path) -> Result<Store, Problems> {
         .zip(prog_slugs)
         .map(|(p, slug)| r.programme(&mut ctx, p, slug))
         .collect();
+    ctx.defer();
+
+    // Projects and contributions, the bulk of a dataset, link only to the files
+    // before them: each batch is resolved as soon as it is parsed.
+    let mut projects = Vec::new();
     let mut activities = Vec::new();
-    let projects: Vec<_> = projects
-        .iter()
-        .zip(proj_slugs)
-        .enumerate()
-        .map(|(i, (p, slug))| r.project(&mut ctx, ProjectId(i as u32), p, slug, &mut activities))
-        .collect();
-    let contributions: Vec<_> = contributions
-        .iter()
-        .zip(contrib_slugs)
-        .map(|(c, slug)| r.contribution(&mut ctx, c, slug))
-        .collect();
+    ctx.batches(PROJECTS, |ctx, batch: Vec<raw::Project>| {
+        let start = projects.len();
+        let batch_slugs = ctx.register(
+            PROJECTS,
+            "project",
+            batch.iter().map(|r| &r.slug),
+            &mut slugs.projects,
+            (ProjectId, ProjectId::index),
+        );
+        let r = Resolver { slugs: &slugs };
+        for (i, (p, slug)) in batch.into_iter().zip(batch_slugs).enumerate() {
+            let id = ProjectId((start + i) as u32);
+            projects.push(r.project(ctx, id, p, slug, &mut activities));
+        }
+        ctx.defer();
+    });
+    if ctx.unreadable {
+        ctx.records::<raw::Contribution>(CONTRIBUTIONS);
+        return Err(ctx.finish());
+    }
+    let mut contributions = Vec::new();
+    ctx.batches(CONTRIBUTIONS, |ctx, batch: Vec<raw::Contribution>| {
+        let batch_slugs = ctx.register(
+            CONTRIBUTIONS,
+            "contribution",
+            batch.iter().map(|r| &r.slug),
+            &mut slugs.contributions,
+            (ContributionId, ContributionId::index),
+        );
+        let r = Resolver { slugs: &slugs };
+        for (c, slug) in batch.iter().zip(batch_slugs) {
+            contributions.push(r.contribution(ctx, c, slug));
+        }
+        ctx.defer();
+    });
+    if ctx.unreadable {
+        return Err(ctx.finish());
+    }
 
     ctx.check_chain(ORGANISATIONS, "its own ancestor", &organisations, |o| {
         (&o.slug, o.parent.map(|p| p.index()))
@@ -175,7 +193,8 @@ pub fn load(dir: &Path) -> Result<Store, Problems> {
         (&p.slug, p.predecessor.map(|p| p.index()))
     });
 
-    if !ctx.problems.is_empty() {
+    ctx.defer();
+    if !ctx.deferred.is_empty() {
         return Err(ctx.finish());
     }
     let activities = activities.into_iter().flatten().collect::<Vec<Activity>>();
@@ -212,6 +231,8 @@ struct SourceFile {
     line_starts: Vec<u32>,
     /// The line each top-level record starts at, by record position.
     record_lines: Vec<usize>,
+    /// The line of each record's slug, by record position.
+    slug_lines: Vec<usize>,
 }
 
 impl SourceFile {
@@ -220,6 +241,7 @@ impl SourceFile {
             path,
             line_starts: vec![0],
             record_lines: Vec::new(),
+            slug_lines: Vec::new(),
         }
     }
 
@@ -234,6 +256,9 @@ struct Ctx {
     files: Vec<SourceFile>,
     problems: Vec<Problem>,
     unreadable: bool,
+    /// Problems found past reading: links, values, invariants. They are left
+    /// out when a file is unreadable, since they may only echo it.
+    deferred: Vec<Problem>,
 }
 
 impl Ctx {
@@ -261,88 +286,116 @@ impl Ctx {
         });
     }
 
+    /// Sets the problems found so far aside as found past reading.
+    fn defer(&mut self) {
+        self.deferred.append(&mut self.problems);
+    }
+
     fn finish(mut self) -> Problems {
+        if !self.unreadable {
+            self.problems.append(&mut self.deferred);
+        }
         self.problems.sort();
         self.problems.dedup();
         Problems(self.problems)
     }
 
-    /// Reads and parses one file into its records. A syntax error marks the file
-    /// unreadable; a record that does not fit its shape is reported and left out,
-    /// and the records around it are still read.
+    /// Reads and parses one file into its records; see [`Ctx::batches`].
+    fn records<T: DeserializeOwned + Send>(&mut self, file: usize) -> Vec<T> {
+        let mut out = Vec::new();
+        self.batches(file, |_, batch| out.extend(batch));
+        out
+    }
+
+    /// Reads and parses one file and hands its records to `each`, a batch at a
+    /// time, so that only a batch of raw records is alive at once. A syntax error
+    /// marks the file unreadable, and no batch is handed on after it; a record
+    /// that does not fit its shape is reported and left out, and the records
+    /// around it are still read.
     ///
     /// The file is cut into its `[[key]]` records, which are parsed on every core
     /// and each dropped as soon as it is deserialised, so that no tree of the whole
     /// file is ever built; only its line index outlives the call.
-    fn records<T: DeserializeOwned + Send>(&mut self, file: usize) -> Vec<T> {
+    fn batches<T: DeserializeOwned + Send>(
+        &mut self,
+        file: usize,
+        mut each: impl FnMut(&mut Self, Vec<T>),
+    ) {
+        /// Records parsed at once: enough to keep every core busy.
+        const BATCH: usize = 4096;
         let key = FILES[file].1;
         let path = self.files[file].path.clone();
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) => {
                 self.problem(file, None, e);
-                return Vec::new();
+                return;
             }
         };
         let Ok(len) = u32::try_from(text.len()) else {
             self.problem(file, None, "the file is larger than 4 GiB");
             self.unreadable = true;
-            return Vec::new();
+            return;
         };
         let newlines = memchr::memchr_iter(b'\n', text.as_bytes());
         self.files[file].line_starts = std::iter::once(0)
             .chain(newlines.map(|i| i as u32 + 1).filter(|&i| i <= len))
             .collect();
 
-        let pieces = split_records(&text, key);
-        let mut parsed: Vec<Parsed<T>> = pieces
-            .par_iter()
-            .map(|range| parse_piece(&text[range.clone()], range.start, key))
-            .collect();
-        if pieces.len() > 1 && parsed.iter().any(|p| p.syntax_errors) {
-            // Cutting may have gone wrong around the error: the whole file, parsed
-            // at once, gives the parser's own account of it.
-            parsed = vec![parse_piece(&text, 0, key)];
-        }
-        let mut out = Vec::new();
-        for piece in parsed {
-            self.unreadable |= piece.syntax_errors;
-            for (span, message) in piece.problems {
-                self.problem(file, span, message);
-            }
-            for (offset, record) in piece.records {
-                let line = self.files[file].line(offset);
-                self.files[file].record_lines.push(line);
-                match record {
-                    Ok(record) => out.push(record),
-                    Err((span, message)) => {
-                        self.unreadable = true;
-                        self.problem(file, span, message);
+        let mut unreadable = false;
+        for pieces in split_records(&text, key).chunks(BATCH) {
+            let parsed: Vec<Parsed<T>> = pieces
+                .par_iter()
+                .map(|range| parse_piece(&text[range.clone()], range.start, key))
+                .collect();
+            let mut batch = Vec::new();
+            let mut problems = Vec::new();
+            for piece in parsed {
+                unreadable |= piece.syntax_errors;
+                problems.extend(piece.problems);
+                for (offset, record) in piece.records {
+                    let line = self.files[file].line(offset);
+                    self.files[file].record_lines.push(line);
+                    match record {
+                        Ok(record) => batch.push(record),
+                        Err(problem) => {
+                            unreadable = true;
+                            problems.push(problem);
+                        }
                     }
                 }
             }
+            if !unreadable {
+                each(self, batch);
+            }
+            // Reported after `each`, which may set its own problems aside.
+            for (span, message) in problems {
+                self.problem(file, span, message);
+            }
         }
-        out
+        self.unreadable |= unreadable;
     }
 
     /// Parses the slugs of one type and registers them, reporting invalid and
-    /// duplicate ones. Returns each record's slug, `None` where it was unusable.
+    /// duplicate ones, also against records registered before (files are read in
+    /// batches). Returns each record's slug, `None` where it was unusable.
     fn register<'a, I: Copy>(
         &mut self,
         file: usize,
         what: &str,
         slugs: impl Iterator<Item = &'a Text>,
         map: &mut HashMap<Slug, I>,
-        id: impl Fn(u32) -> I,
+        (id, index): (impl Fn(u32) -> I, impl Fn(I) -> usize),
     ) -> Vec<Option<Slug>> {
-        let mut first_line = HashMap::new();
         let mut out = Vec::new();
-        for (i, text) in slugs.enumerate() {
+        for text in slugs {
+            let position = self.files[file].slug_lines.len();
+            let line = self.files[file].line(text.span().start);
+            self.files[file].slug_lines.push(line);
             let slug = self.value(file, text, Slug::parse);
             if let Some(s) = &slug {
-                let line = self.files[file].line(text.span().start);
-                if let Some(first) = first_line.insert(s.clone(), line) {
-                    first_line.insert(s.clone(), first);
+                if let Some(&first) = map.get(s) {
+                    let first = self.files[file].slug_lines[index(first)];
                     self.at(
                         file,
                         text,
@@ -351,7 +404,7 @@ impl Ctx {
                     out.push(None);
                     continue;
                 }
-                map.insert(s.clone(), id(i as u32));
+                map.insert(s.clone(), id(position as u32));
             }
             out.push(slug);
         }
@@ -409,23 +462,19 @@ struct Parsed<T> {
     syntax_errors: bool,
 }
 
-/// Cuts a file's text before each line that opens a `[[key]]` table outside a
-/// multi-line string: each piece but the first holds one record with its
-/// sub-tables. A cut that goes wrong shows as a syntax error in a piece.
+/// Cuts a file's text before each line that opens a `[[key]]` table: each
+/// piece but the first holds one record with its sub-tables. Without multi-line
+/// strings, such a line can only be a header; a file with them is left whole,
+/// since telling their insides from headers takes a full parse.
 fn split_records(text: &str, key: &str) -> Vec<Range<usize>> {
+    if text.contains("\"\"\"") || text.contains("\'\'\'") {
+        return std::iter::once(0..text.len()).collect();
+    }
     let mut cuts = vec![0];
     let mut offset = 0;
-    let mut open: Option<&str> = None;
     for line in text.split_inclusive('\n') {
-        if open.is_none() && opens_table(line, key) && offset > 0 {
+        if offset > 0 && opens_table(line, key) {
             cuts.push(offset);
-        }
-        // Count the delimiters of multi-line strings to know whether the next
-        // line starts inside one.
-        for delim in ["\"\"\"", "\'\'\'"] {
-            if open.is_none_or(|o| o == delim) && line.matches(delim).count() % 2 == 1 {
-                open = if open.is_some() { None } else { Some(delim) };
-            }
         }
         offset += line.len();
     }
@@ -725,7 +774,7 @@ impl Resolver<'_> {
         &self,
         ctx: &mut Ctx,
         id: ProjectId,
-        p: &raw::Project,
+        p: raw::Project,
         slug: Option<Slug>,
         activities: &mut Vec<Option<Activity>>,
     ) -> Option<Project> {
@@ -782,7 +831,7 @@ impl Resolver<'_> {
         let programme = optional(p.programme.as_ref(), |t| self.programme_ref(ctx, f, t));
         let source = self.source(ctx, f, &p.source);
         let mut activity_ids = Vec::new();
-        for (i, a) in p.activities.iter().enumerate() {
+        for (i, a) in p.activities.into_iter().enumerate() {
             let position = i as u32 + 1;
             let a_source = match &a.source {
                 Some(s) => self.source(ctx, f, s),
@@ -796,15 +845,15 @@ impl Resolver<'_> {
                 slug: a_slug?,
                 project: id,
                 position,
-                description: a.description.clone(),
+                description: a.description,
                 source: a_source?,
             }));
         }
         Some(Project {
             slug: slug?,
-            title: p.title.clone(),
-            acronym: p.acronym.clone(),
-            objective: p.objective.clone(),
+            title: p.title,
+            acronym: p.acronym,
+            objective: p.objective,
             countries: countries_ok.then_some(countries)?,
             places,
             period: period?,
@@ -1007,16 +1056,19 @@ mod tests {
 
     #[test]
     fn a_file_is_cut_before_each_record_and_nowhere_else() {
-        let text = "# preamble\n[[project]]\nslug = \"a\"\n[[project.activity]]\nx = 1\n  [[ project ]]  # b\nslug = \"b\"\nquote = \"\"\"\n[[project]]\n\"\"\"\n[[project]]\n";
+        let text = "# preamble\n[[project]]\nslug = \"a\"\n[[project.activity]]\nx = 1\n  [[ project ]]  # b\nslug = \"b\"\n[[project]]\n";
         assert_eq!(
             pieces(text, "project"),
             [
                 "# preamble\n",
                 "[[project]]\nslug = \"a\"\n[[project.activity]]\nx = 1\n",
-                "  [[ project ]]  # b\nslug = \"b\"\nquote = \"\"\"\n[[project]]\n\"\"\"\n",
+                "  [[ project ]]  # b\nslug = \"b\"\n",
                 "[[project]]\n",
             ]
         );
+        // A header inside a multi-line string is text: such files stay whole.
+        let quoted = "[[project]]\nquote = \"\"\"\n[[project]]\n\"\"\"\n[[project]]\n";
+        assert_eq!(pieces(quoted, "project"), [quoted]);
         assert_eq!(pieces("", "project"), [""]);
         assert!(!opens_table("[[projects]]", "project"));
         assert!(!opens_table("[[project]] x = 1", "project"));

@@ -294,3 +294,36 @@ fn missing_directory() {
             .starts_with("/nonexistent/coopgraph: cannot read the data directory")
     );
 }
+
+/// A dataset larger than a batch of records: problems far apart in a big file are
+/// all found, with their lines, and a duplicate is caught across batches.
+#[test]
+fn problems_in_a_big_file_are_found_across_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    coopgraph_data::generate(13_000, 3, dir.path()).unwrap();
+    let path = dir.path().join("projects.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    let lines_before = text.lines().count();
+    text.push_str("\n[[project]]\nslug = \"project-0\"\ntitle = \"Again\"\nsource = { document = \"synthetic\" }\n");
+    std::fs::write(&path, &text).unwrap();
+    let problems = coopgraph_data::load(dir.path()).unwrap_err().to_string();
+    let first = text
+        .lines()
+        .position(|l| l == "slug = \"project-0\"")
+        .unwrap()
+        + 1;
+    assert!(
+        problems.ends_with(&format!(
+            "projects.toml:{}: duplicate project slug `project-0`: first defined at line {first}",
+            lines_before + 3
+        )),
+        "{problems}"
+    );
+
+    // A syntax error in the last record: only the syntax error is reported.
+    text.push_str("[[project]]\nslug = \n");
+    std::fs::write(&path, &text).unwrap();
+    let problems = coopgraph_data::load(dir.path()).unwrap_err();
+    assert_eq!(problems.0.len(), 1, "{problems}");
+    assert_eq!(problems.0[0].line, Some(lines_before + 7), "{problems}");
+}
