@@ -17,4 +17,4 @@ pub use error::{Problem, Problems};
 pub use fold::fold;
 pub use generate::{Shape, generate};
 pub use load::{FILES, load};
-pub use store::{ProjectSort, Stats, Store};
+pub use store::{NameSort, ProjectSort, Stats, Store};

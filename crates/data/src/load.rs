@@ -1005,6 +1005,10 @@ fn index(s: &Store) -> Index {
         }
     }
     ix.project_orders = project_orders(&s.projects);
+    ix.organisation_orders = name_orders(&s.organisations, |o| (&o.name, &o.slug))
+        .map(|o| o.into_iter().map(OrganisationId).collect());
+    ix.programme_orders = name_orders(&s.programmes, |p| (&p.name, &p.slug))
+        .map(|o| o.into_iter().map(ProgrammeId).collect());
     ix.project_ranks = ix.project_orders.each_ref().map(|order| {
         let mut ranks = vec![0; order.len()];
         for (rank, id) in order.iter().enumerate() {
@@ -1019,7 +1023,27 @@ fn index(s: &Store) -> Index {
             ix.donors.push(OrganisationId(i as u32));
         }
     }
+    ix.donor_orders = ix.organisation_orders.each_ref().map(|order| {
+        order
+            .iter()
+            .copied()
+            .filter(|o| ix.org_roles[o.index()].contains(&Role::Funding))
+            .collect()
+    });
     ix
+}
+
+/// Positions of `records` in each [`crate::NameSort`] order.
+fn name_orders<T>(records: &[T], key: impl Fn(&T) -> (&String, &Slug)) -> [Vec<u32>; 2] {
+    let mut by_name: Vec<(String, u32)> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (crate::fold(key(r).0), i as u32))
+        .collect();
+    by_name.sort_unstable();
+    let mut by_slug: Vec<u32> = (0..records.len() as u32).collect();
+    by_slug.sort_unstable_by(|&a, &b| key(&records[a as usize]).1.cmp(key(&records[b as usize]).1));
+    [by_name.into_iter().map(|(_, i)| i).collect(), by_slug]
 }
 
 /// The projects in each [`ProjectSort`] order.

@@ -55,6 +55,19 @@ pub(crate) struct Index {
     /// Every project in each [`ProjectSort`] order, and each project's rank in it.
     pub project_orders: [Vec<ProjectId>; 3],
     pub project_ranks: [Vec<u32>; 3],
+    /// Organisations, donors and programmes in each [`NameSort`] order.
+    pub organisation_orders: [Vec<OrganisationId>; 2],
+    pub donor_orders: [Vec<OrganisationId>; 2],
+    pub programme_orders: [Vec<ProgrammeId>; 2],
+}
+
+/// An order of organisations or programmes kept ready at load time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameSort {
+    /// By folded name; equal names in dataset order.
+    Name = 0,
+    /// By slug.
+    Slug = 1,
 }
 
 /// An order of projects kept ready at load time.
@@ -190,6 +203,21 @@ impl Store {
                     .map_or(&[][..], Vec::as_slice)
             })
             .collect()
+    }
+
+    /// Every organisation in `order`, ascending.
+    pub fn organisations_sorted(&self, order: NameSort) -> &[OrganisationId] {
+        &self.index.organisation_orders[order as usize]
+    }
+
+    /// Every donor (see [`Store::donors`]) in `order`, ascending.
+    pub fn donors_sorted(&self, order: NameSort) -> &[OrganisationId] {
+        &self.index.donor_orders[order as usize]
+    }
+
+    /// Every programme in `order`, ascending.
+    pub fn programmes_sorted(&self, order: NameSort) -> &[ProgrammeId] {
+        &self.index.programme_orders[order as usize]
     }
 
     /// Every project in `order`, ascending.

@@ -57,3 +57,32 @@ fn kept_orders_are_the_orders_a_sort_gives() {
         }
     }
 }
+
+#[test]
+fn kept_name_orders_are_the_orders_a_sort_gives() {
+    use coopgraph_data::NameSort;
+    use coopgraph_model::{OrganisationId, ProgrammeId, Role};
+    for s in stores() {
+        let mut orgs: Vec<OrganisationId> = (0..s.organisations().len() as u32)
+            .map(OrganisationId)
+            .collect();
+        orgs.sort_by_cached_key(|&id| fold(&s.organisation(id).name));
+        assert_eq!(s.organisations_sorted(NameSort::Name), orgs);
+        let donors: Vec<OrganisationId> = orgs
+            .into_iter()
+            .filter(|&id| s.roles(id).contains(&Role::Funding))
+            .collect();
+        assert!(!donors.is_empty());
+        assert_eq!(s.donors_sorted(NameSort::Name), donors);
+        let mut by_slug: Vec<OrganisationId> = (0..s.organisations().len() as u32)
+            .map(OrganisationId)
+            .collect();
+        by_slug.sort_by(|&a, &b| s.organisation(a).slug.cmp(&s.organisation(b).slug));
+        assert_eq!(s.organisations_sorted(NameSort::Slug), by_slug);
+
+        let mut programmes: Vec<ProgrammeId> =
+            (0..s.programmes().len() as u32).map(ProgrammeId).collect();
+        programmes.sort_by_cached_key(|&id| fold(&s.programme(id).name));
+        assert_eq!(s.programmes_sorted(NameSort::Name), programmes);
+    }
+}

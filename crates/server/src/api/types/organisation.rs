@@ -1,7 +1,7 @@
 //! `Organisation`: any actor, and the filter over organisations.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use coopgraph_data::Store;
+use coopgraph_data::{NameSort, Store};
 use coopgraph_model::{self as model, OrganisationId, Recipient};
 
 use super::*;
@@ -252,16 +252,34 @@ pub struct OrganisationOrder {
 }
 
 impl OrganisationFilter {
-    /// The organisations among `ids` that pass the filter, sorted by `order`.
-    pub fn apply(
-        &self,
-        s: &Store,
-        ids: &[OrganisationId],
-        order: &OrganisationOrder,
-    ) -> Vec<OrganisationId> {
+    /// Whether the filter lets every organisation through.
+    fn is_empty(&self) -> bool {
+        let Self {
+            role,
+            kind,
+            country,
+            text,
+        } = self;
+        role.is_none() && kind.is_none() && country.is_none() && text.is_none()
+    }
+
+    /// The organisations (only donors if `donors`) that pass the filter, in
+    /// `order`: a walk through an order the store keeps ready.
+    pub fn apply(&self, s: &Store, donors: bool, order: &OrganisationOrder) -> Vec<OrganisationId> {
+        let sort = match order.field {
+            NameOrderField::Name => NameSort::Name,
+            NameOrderField::Slug => NameSort::Slug,
+        };
+        let all = if donors {
+            s.donors_sorted(sort)
+        } else {
+            s.organisations_sorted(sort)
+        };
         let query = self.text.as_deref().and_then(text::Query::new);
-        let mut out: Vec<OrganisationId> =
-            ids.iter()
+        let mut out: Vec<OrganisationId> = if self.is_empty() {
+            all.to_vec()
+        } else {
+            all.iter()
                 .copied()
                 .filter(|&id| {
                     let o = s.organisation(id);
@@ -286,15 +304,8 @@ impl OrganisationFilter {
                             )
                         })
                 })
-                .collect();
-        match order.field {
-            NameOrderField::Name => {
-                out.sort_by_cached_key(|&id| text::fold(&s.organisation(id).name))
-            }
-            NameOrderField::Slug => {
-                out.sort_by(|&a, &b| s.organisation(a).slug.cmp(&s.organisation(b).slug))
-            }
-        }
+                .collect()
+        };
         if order.direction == OrderDirection::Desc {
             out.reverse();
         }

@@ -1,7 +1,7 @@
 //! `Programme`: a named vehicle under which projects run, and its filter.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use coopgraph_data::Store;
+use coopgraph_data::{NameSort, Store};
 use coopgraph_model::{self as model, ProgrammeId, Recipient};
 
 use super::*;
@@ -205,9 +205,15 @@ impl ProgrammeFilter {
         let donors = slugs("donor", "organisation", &self.donor, |x| {
             s.organisation_by_slug(x)
         })?;
+        let sort = match order.field {
+            NameOrderField::Name => NameSort::Name,
+            NameOrderField::Slug => NameSort::Slug,
+        };
         let query = self.text.as_deref().and_then(text::Query::new);
-        let mut out: Vec<ProgrammeId> = (0..s.programmes().len() as u32)
-            .map(ProgrammeId)
+        let mut out: Vec<ProgrammeId> = s
+            .programmes_sorted(sort)
+            .iter()
+            .copied()
             .filter(|&id| {
                 let p = s.programme(id);
                 self.modality
@@ -225,12 +231,6 @@ impl ProgrammeFilter {
                     })
             })
             .collect();
-        match order.field {
-            NameOrderField::Name => out.sort_by_cached_key(|&id| text::fold(&s.programme(id).name)),
-            NameOrderField::Slug => {
-                out.sort_by(|&a, &b| s.programme(a).slug.cmp(&s.programme(b).slug))
-            }
-        }
         if order.direction == OrderDirection::Desc {
             out.reverse();
         }

@@ -1,7 +1,7 @@
 //! The root query.
 
 use async_graphql::{Context, ID, Object, Result};
-use coopgraph_model::{ActivityId, ContributionId, OrganisationId, ProgrammeId, ProjectId};
+use coopgraph_model::{ActivityId, ContributionId, ProgrammeId, ProjectId};
 
 use super::activity::ActivityFilter;
 use super::contribution::{ContributionFilter, ContributionOrder};
@@ -121,13 +121,10 @@ impl Query {
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<OrganisationConnection> {
         let args = PageArgs::new(after, before, first, last)?;
-        let s = store(ctx);
-        let all: Vec<_> = (0..s.organisations().len() as u32)
-            .map(OrganisationId)
-            .collect();
-        let ids = filter
-            .unwrap_or_default()
-            .apply(s, &all, &order_by.unwrap_or_default());
+        let ids =
+            filter
+                .unwrap_or_default()
+                .apply(store(ctx), false, &order_by.unwrap_or_default());
         Ok(root_page(ctx, ids, &args))
     }
 
@@ -148,10 +145,9 @@ impl Query {
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<OrganisationConnection> {
         let args = PageArgs::new(after, before, first, last)?;
-        let s = store(ctx);
         let ids = filter
             .unwrap_or_default()
-            .apply(s, s.donors(), &order_by.unwrap_or_default());
+            .apply(store(ctx), true, &order_by.unwrap_or_default());
         Ok(root_page(ctx, ids, &args))
     }
 
