@@ -1,7 +1,7 @@
 //! `fundingSummary`: budgets or contributions grouped by donor, programme, country,
 //! year or theme, with one total per currency.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use async_graphql::{Enum, InputObject, Result, SimpleObject};
 use coopgraph_data::Store;
@@ -78,45 +78,40 @@ pub struct FundingSummaryRow {
     pub record_count: i32,
 }
 
+/// What a row groups by, before it is named: cheap to hash while adding up.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Key {
+    Organisation(model::OrganisationId),
+    Programme(model::ProgrammeId),
+    Country(model::CountryCode),
+    Year(i32),
+    Theme(model::ThemeId),
+}
+
 #[derive(Default)]
 struct Row {
-    key: Option<String>,
-    label: String,
     totals: BTreeMap<CurrencyCode, (Decimal, bool)>,
-    projects: BTreeSet<ProjectId>,
+    /// Every project added, with repeats.
+    projects: Vec<ProjectId>,
     records: usize,
 }
 
-/// A group: how it sorts (years by number, the rest by label), its key, its label.
-struct Group {
-    sort: (Option<i32>, String),
-    key: String,
-    label: String,
-}
-
-fn org_key(s: &Store, id: model::OrganisationId) -> Group {
-    let o = s.organisation(id);
-    Group {
-        sort: (None, text::fold(&o.name)),
-        key: o.slug.to_string(),
-        label: o.name.clone(),
-    }
-}
-
-fn programme_key(s: &Store, id: model::ProgrammeId) -> Group {
-    let p = s.programme(id);
-    Group {
-        sort: (None, text::fold(&p.name)),
-        key: p.slug.to_string(),
-        label: p.name.clone(),
-    }
-}
-
-fn year_key(year: i32) -> Group {
-    Group {
-        sort: (Some(year), String::new()),
-        key: year.to_string(),
-        label: year.to_string(),
+/// How a group sorts (years by number, the rest by folded label), its key and
+/// its label.
+fn name(s: &Store, key: Key) -> ((Option<i32>, String), String, String) {
+    let named = |name: &str, slug: &model::Slug| {
+        ((None, text::fold(name)), slug.to_string(), name.to_owned())
+    };
+    match key {
+        Key::Organisation(id) => named(&s.organisation(id).name, &s.organisation(id).slug),
+        Key::Programme(id) => named(&s.programme(id).name, &s.programme(id).slug),
+        Key::Theme(id) => named(&s.theme(id).name, &s.theme(id).slug),
+        Key::Country(c) => (
+            (None, c.alpha2().to_owned()),
+            c.alpha2().to_owned(),
+            c.name().to_owned(),
+        ),
+        Key::Year(y) => ((Some(y), String::new()), y.to_string(), y.to_string()),
     }
 }
 
@@ -126,42 +121,19 @@ fn project_keys(
     group: SummaryGroup,
     id: ProjectId,
     funders: &[model::OrganisationId],
-) -> Vec<Group> {
+) -> Vec<Key> {
     let p = s.project(id);
     match group {
-        SummaryGroup::Donor => funders.iter().map(|&o| org_key(s, o)).collect(),
-        SummaryGroup::Programme => p
-            .programme
-            .map(|x| programme_key(s, x))
-            .into_iter()
-            .collect(),
-        SummaryGroup::Country => p
-            .countries
-            .iter()
-            .map(|c| Group {
-                sort: (None, c.alpha2().to_owned()),
-                key: c.alpha2().to_owned(),
-                label: c.name().to_owned(),
-            })
-            .collect(),
+        SummaryGroup::Donor => funders.iter().map(|&o| Key::Organisation(o)).collect(),
+        SummaryGroup::Programme => p.programme.map(Key::Programme).into_iter().collect(),
+        SummaryGroup::Country => p.countries.iter().map(|&c| Key::Country(c)).collect(),
         SummaryGroup::Year => p
             .period
             .start()
-            .map(|d| year_key(d.year()))
+            .map(|d| Key::Year(d.year()))
             .into_iter()
             .collect(),
-        SummaryGroup::Theme => p
-            .themes
-            .iter()
-            .map(|&t| {
-                let t = s.theme(t);
-                Group {
-                    sort: (None, text::fold(&t.name)),
-                    key: t.slug.to_string(),
-                    label: t.name.clone(),
-                }
-            })
-            .collect(),
+        SummaryGroup::Theme => p.themes.iter().map(|&t| Key::Theme(t)).collect(),
     }
 }
 
@@ -173,21 +145,15 @@ pub fn summarise(
     measure: SummaryMeasure,
     filter: &FundingFilter,
 ) -> Result<Vec<FundingSummaryRow>> {
-    let mut rows: BTreeMap<(bool, (Option<i32>, String)), Row> = BTreeMap::new();
-    let mut add = |groups: Vec<Group>, money: Option<&model::Money>, project: Option<ProjectId>| {
-        let groups: Vec<Option<Group>> = if groups.is_empty() {
+    let mut rows: HashMap<Option<Key>, Row> = HashMap::new();
+    let mut add = |keys: Vec<Key>, money: Option<&model::Money>, project: Option<ProjectId>| {
+        let keys: Vec<Option<Key>> = if keys.is_empty() {
             vec![None]
         } else {
-            groups.into_iter().map(Some).collect()
+            keys.into_iter().map(Some).collect()
         };
-        for g in groups {
-            let (sort, key, label) = match g {
-                Some(g) => (g.sort, Some(g.key), g.label),
-                None => ((None, String::new()), None, "Not stated".to_owned()),
-            };
-            let row = rows.entry((key.is_none(), sort)).or_default();
-            row.key = key;
-            row.label = label;
+        for key in keys {
+            let row = rows.entry(key).or_default();
             row.records += 1;
             row.projects.extend(project);
             if let Some(m) = money {
@@ -206,10 +172,19 @@ pub fn summarise(
         theme: filter.theme.clone(),
         ..ProjectFilter::default()
     };
-    // The projects that pass the project-side parts of the filter.
-    let projects: HashSet<ProjectId> = project_filter.matching(s)?.into_iter().collect();
     let project_side =
         filter.programme.is_some() || filter.country.is_some() || filter.theme.is_some();
+    // The projects that pass the project-side parts of the filter.
+    let passing = if project_side {
+        let mut passing = vec![false; s.projects().len()];
+        for id in project_filter.matching(s)? {
+            passing[id.index()] = true;
+        }
+        Some(passing)
+    } else {
+        None
+    };
+    let passes = |id: ProjectId| passing.as_ref().is_none_or(|p| p[id.index()]);
     let donors = slugs("donor", "organisation", &filter.donor, |x| {
         s.organisation_by_slug(x)
     })?;
@@ -223,7 +198,7 @@ pub fn summarise(
                     .filter(|x| x.role == Role::Funding)
                     .map(|x| x.organisation)
                     .collect();
-                if !projects.contains(&id)
+                if !passes(id)
                     || donors
                         .as_ref()
                         .is_some_and(|d| !funders.iter().any(|f| d.contains(f)))
@@ -261,7 +236,7 @@ pub fn summarise(
                     None => c.kind != model::ContributionKind::Pledge,
                 };
                 let in_scope = match c.to {
-                    Recipient::Project(p) => projects.contains(&p),
+                    Recipient::Project(p) => passes(p),
                     Recipient::Programme(p) => {
                         filter.country.is_none()
                             && filter.theme.is_none()
@@ -277,11 +252,11 @@ pub fn summarise(
                     continue;
                 }
                 let groups = match (group, project) {
-                    (SummaryGroup::Donor, _) => vec![org_key(s, c.from)],
+                    (SummaryGroup::Donor, _) => vec![Key::Organisation(c.from)],
                     (SummaryGroup::Programme, _) => {
-                        programme.map(|p| programme_key(s, p)).into_iter().collect()
+                        programme.map(Key::Programme).into_iter().collect()
                     }
-                    (SummaryGroup::Year, _) => c.year().map(year_key).into_iter().collect(),
+                    (SummaryGroup::Year, _) => c.year().map(Key::Year).into_iter().collect(),
                     (SummaryGroup::Country | SummaryGroup::Theme, Some(p)) => {
                         project_keys(s, group, p, &[])
                     }
@@ -291,11 +266,28 @@ pub fn summarise(
             }
         }
     }
-    Ok(rows
-        .into_values()
-        .map(|row| FundingSummaryRow {
-            key: row.key,
-            label: row.label,
+    let mut named: Vec<_> = rows
+        .into_iter()
+        .map(|(key, row)| match key {
+            Some(key) => {
+                let (sort, key, label) = name(s, key);
+                ((false, sort), Some(key), label, row)
+            }
+            None => (
+                (true, (None, String::new())),
+                None,
+                "Not stated".to_owned(),
+                row,
+            ),
+        })
+        .collect();
+    // Equal labels (two donors of one name) keep apart, ordered by key.
+    named.sort_unstable_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    Ok(named
+        .into_iter()
+        .map(|(_, key, label, mut row)| FundingSummaryRow {
+            key,
+            label,
             totals: row
                 .totals
                 .into_iter()
@@ -306,7 +298,11 @@ pub fn summarise(
                     text: None,
                 })
                 .collect(),
-            project_count: row.projects.len() as i32,
+            project_count: {
+                row.projects.sort_unstable();
+                row.projects.dedup();
+                row.projects.len() as i32
+            },
             record_count: row.records as i32,
         })
         .collect())
