@@ -58,7 +58,8 @@ def mix(probe):
             "nodes { slug title acronym period { start end } budget { amount currency } } } }"
         },
         "~1,000 objects": {
-            "query": "{ projects(first: 100) { nodes { slug title "
+            "query": "{ projects(first: 100) { nodes { slug title countries { code name } "
+            "participants { role organisation { name } } "
             "activities(first: 10) { nodes { position description } } } } }"
         },
         "nested donors": {"query": NESTED},

@@ -198,11 +198,6 @@ pub fn load(dir: &Path) -> Result<Store, Problems> {
         return Err(ctx.finish());
     }
     let activities = activities.into_iter().flatten().collect::<Vec<Activity>>();
-    for (i, a) in activities.iter().enumerate() {
-        slugs
-            .activities
-            .insert(a.slug.clone(), ActivityId(i as u32));
-    }
     let mut store = Store {
         documents: all(documents),
         themes: all(themes),
@@ -343,36 +338,50 @@ impl Ctx {
             .collect();
 
         let mut unreadable = false;
-        for pieces in split_records(&text, key).chunks(BATCH) {
-            let parsed: Vec<Parsed<T>> = pieces
-                .par_iter()
-                .map(|range| parse_piece(&text[range.clone()], range.start, key))
-                .collect();
-            let mut batch = Vec::new();
-            let mut problems = Vec::new();
-            for piece in parsed {
-                unreadable |= piece.syntax_errors;
-                problems.extend(piece.problems);
-                for (offset, record) in piece.records {
-                    let line = self.files[file].line(offset);
-                    self.files[file].record_lines.push(line);
-                    match record {
-                        Ok(record) => batch.push(record),
-                        Err(problem) => {
-                            unreadable = true;
-                            problems.push(problem);
+        let cuts = split_records(&text, key);
+        // One thread parses the next batch (on every core) while this one
+        // resolves the last.
+        std::thread::scope(|scope| {
+            let (batches, parsed_batches) = std::sync::mpsc::sync_channel(1);
+            let text = &text;
+            scope.spawn(move || {
+                for pieces in cuts.chunks(BATCH) {
+                    let parsed: Vec<Parsed<T>> = pieces
+                        .par_iter()
+                        .map(|range| parse_piece(&text[range.clone()], range.start, key))
+                        .collect();
+                    if batches.send(parsed).is_err() {
+                        return;
+                    }
+                }
+            });
+            for parsed in parsed_batches {
+                let mut batch = Vec::new();
+                let mut problems = Vec::new();
+                for piece in parsed {
+                    unreadable |= piece.syntax_errors;
+                    problems.extend(piece.problems);
+                    for (offset, record) in piece.records {
+                        let line = self.files[file].line(offset);
+                        self.files[file].record_lines.push(line);
+                        match record {
+                            Ok(record) => batch.push(record),
+                            Err(problem) => {
+                                unreadable = true;
+                                problems.push(problem);
+                            }
                         }
                     }
                 }
+                if !unreadable {
+                    each(self, batch);
+                }
+                // Reported after `each`, which may set its own problems aside.
+                for (span, message) in problems {
+                    self.problem(file, span, message);
+                }
             }
-            if !unreadable {
-                each(self, batch);
-            }
-            // Reported after `each`, which may set its own problems aside.
-            for (span, message) in problems {
-                self.problem(file, span, message);
-            }
-        }
+        });
         self.unreadable |= unreadable;
     }
 
@@ -834,15 +843,11 @@ impl Resolver<'_> {
         for (i, a) in p.activities.into_iter().enumerate() {
             let position = i as u32 + 1;
             let a_source = match &a.source {
-                Some(s) => self.source(ctx, f, s),
-                None => source.clone(),
+                Some(s) => self.source(ctx, f, s).map(Some),
+                None => Some(None),
             };
-            let a_slug = slug
-                .as_ref()
-                .and_then(|s| Slug::parse(&format!("{s}-{position}")).ok());
             activity_ids.push(ActivityId(activities.len() as u32));
             activities.push(Some(Activity {
-                slug: a_slug?,
                 project: id,
                 position,
                 description: a.description,

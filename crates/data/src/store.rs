@@ -30,7 +30,6 @@ pub(crate) struct Slugs {
     pub organisations: HashMap<Slug, OrganisationId>,
     pub programmes: HashMap<Slug, ProgrammeId>,
     pub projects: HashMap<Slug, ProjectId>,
-    pub activities: HashMap<Slug, ActivityId>,
     pub contributions: HashMap<Slug, ContributionId>,
 }
 
@@ -124,7 +123,6 @@ impl Store {
         organisations, organisation, organisation_by_slug: OrganisationId => Organisation;
         programmes, programme, programme_by_slug: ProgrammeId => Programme;
         projects, project, project_by_slug: ProjectId => Project;
-        activities, activity, activity_by_slug: ActivityId => Activity;
         contributions, contribution, contribution_by_slug: ContributionId => Contribution;
     }
 
@@ -254,6 +252,37 @@ impl Store {
             .iter()
             .map(|t| self.index.theme_projects[t.index()].as_slice())
             .collect()
+    }
+
+    /// Every activity, project by project, each project's in work-plan order.
+    pub fn activities(&self) -> &[Activity] {
+        &self.activities
+    }
+
+    /// One activity by id. Ids come from this store, so the activity exists.
+    pub fn activity(&self, id: ActivityId) -> &Activity {
+        &self.activities[id.index()]
+    }
+
+    /// An activity's slug: its project's slug and its position, as in
+    /// `timor-leste-stage-2`. Derived, not stored.
+    pub fn activity_slug(&self, id: ActivityId) -> String {
+        let a = self.activity(id);
+        format!("{}-{}", self.project(a.project).slug, a.position)
+    }
+
+    /// The id of the activity with this slug, if there is one.
+    pub fn activity_by_slug(&self, slug: &str) -> Option<ActivityId> {
+        let (project, position) = slug.rsplit_once('-')?;
+        let position: usize = position.parse().ok()?;
+        let project = self.project(self.project_by_slug(project)?);
+        project.activities.get(position.checked_sub(1)?).copied()
+    }
+
+    /// Where an activity comes from: its own source, or its project's.
+    pub fn activity_source(&self, id: ActivityId) -> &Source {
+        let a = self.activity(id);
+        a.source.as_ref().unwrap_or(&self.project(a.project).source)
     }
 
     /// For each project, its activities in work-plan order.

@@ -104,7 +104,24 @@ fn activities_are_in_work_plan_order() {
         last.description
             .starts_with("Conducting gender awareness training")
     );
-    assert_eq!(first.slug.as_str(), "indigenous-peoples-papua-1");
+    assert_eq!(
+        s.activity_slug(p.activities[0]),
+        "indigenous-peoples-papua-1"
+    );
+    assert_eq!(
+        s.activity_by_slug("indigenous-peoples-papua-5"),
+        Some(p.activities[4])
+    );
+    for missing in [
+        "indigenous-peoples-papua-6",
+        "indigenous-peoples-papua-0",
+        "indigenous-peoples-papua",
+        "x-1",
+    ] {
+        assert_eq!(s.activity_by_slug(missing), None, "{missing}");
+    }
+    // An activity with no source of its own comes from its project's.
+    assert_eq!(s.activity_source(p.activities[0]), &p.source);
 }
 
 #[test]

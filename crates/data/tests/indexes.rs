@@ -86,3 +86,24 @@ fn kept_name_orders_are_the_orders_a_sort_gives() {
         assert_eq!(s.programmes_sorted(NameSort::Name), programmes);
     }
 }
+
+/// Activity slugs are derived, so a project slug of the longest length still has
+/// every activity, found by slug.
+#[test]
+fn activities_of_a_project_with_the_longest_slug_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    let long = "p".repeat(80);
+    let path = dir.path().join("projects.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replace("\"indigenous-peoples-papua\"", &format!("\"{long}\""));
+    std::fs::write(&path, text).unwrap();
+    let s = coopgraph_data::load(dir.path()).unwrap_or_else(|p| panic!("{p}"));
+    let p = s.project(s.project_by_slug(&long).unwrap());
+    assert_eq!(p.activities.len(), 5);
+    assert_eq!(s.activity_by_slug(&format!("{long}-5")), Some(p.activities[4]));
+}

@@ -267,16 +267,14 @@ pub struct Project {
 /// A numbered item of a project's work plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Activity {
-    /// Unique among activities: the project's slug and the position.
-    pub slug: Slug,
-    /// The project it belongs to.
+    /// The project it belongs to; with the position, this names the activity.
     pub project: ProjectId,
     /// Its place in the work plan, from 1.
     pub position: u32,
     /// What is done.
     pub description: String,
-    /// Where the record comes from.
-    pub source: Source,
+    /// Where the record comes from, when not from the project's own source.
+    pub source: Option<Source>,
 }
 
 /// Whatever a contribution is paid to.

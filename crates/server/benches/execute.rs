@@ -1,7 +1,10 @@
 //! The execution path without HTTP: limits, parsing, validation and resolution of
 //! representative queries, on the real dataset and on a generated one.
 //!
-//! `cargo bench -p coopgraph --bench execute`; results in BENCHMARKS.md.
+//! `cargo bench -p coopgraph --bench execute`; results in BENCHMARKS.md. The
+//! sizes default to the real dataset and 10k activities; set
+//! `COOPGRAPH_BENCH_SIZES=seed,10000,100000,1000000` for more. Before timing, each
+//! size checks that the nested donor query makes one store call per level.
 
 use std::sync::Arc;
 
@@ -33,6 +36,19 @@ const QUERIES: [(&str, &str); 6] = [
     ),
 ];
 
+/// Counts the store calls of the nested donor query, which has four levels.
+fn store_calls(
+    runtime: &tokio::runtime::Runtime,
+    schema: &api::CoopSchema,
+    store: &Arc<Store>,
+) -> usize {
+    let counter = Arc::new(api::Lookups::default());
+    let request = api::request(QUERIES[2].1, store.clone()).data(counter.clone());
+    let response = runtime.block_on(schema.execute(request));
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    counter.get()
+}
+
 fn dataset(activities: Option<usize>) -> Arc<Store> {
     let dir = match activities {
         None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data"),
@@ -52,7 +68,12 @@ fn execute(c: &mut Criterion) {
         .unwrap();
     let schema = api::schema();
     let documents = api::Documents::default();
-    for (size, store) in [("seed", dataset(None)), ("10k", dataset(Some(10_000)))] {
+    let sizes = std::env::var("COOPGRAPH_BENCH_SIZES").unwrap_or_else(|_| "seed,10000".into());
+    for size in sizes.split(',') {
+        let store = dataset(size.parse().ok());
+        let calls = store_calls(&runtime, &schema, &store);
+        eprintln!("{size}: the nested donor query made {calls} store calls for its 4 levels");
+        assert_eq!(calls, 4, "one store call per level");
         let mut group = c.benchmark_group(format!("execute/{size}"));
         for (name, query) in QUERIES {
             group.bench_function(name, |b| {

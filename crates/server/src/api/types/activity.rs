@@ -29,12 +29,12 @@ impl Activity {
 impl Activity {
     /// An opaque id, unique across all types and stable across reloads.
     pub async fn id(&self, ctx: &Context<'_>) -> ID {
-        encode(Kind::Activity, self.record(ctx).slug.as_str())
+        encode(Kind::Activity, &store(ctx).activity_slug(self.0.id))
     }
 
     /// A readable id, unique among activities: the project's slug and the position.
-    async fn slug<'c>(&self, ctx: &Context<'c>) -> &'c str {
-        self.record(ctx).slug.as_str()
+    async fn slug(&self, ctx: &Context<'_>) -> String {
+        store(ctx).activity_slug(self.0.id)
     }
 
     /// Its place in the work plan, from 1.
@@ -58,7 +58,7 @@ impl Activity {
 
     /// Where the record comes from.
     async fn source<'c>(&self, ctx: &Context<'c>) -> Source<'c> {
-        Source(&self.record(ctx).source)
+        Source(store(ctx).activity_source(self.0.id))
     }
 }
 
