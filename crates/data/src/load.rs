@@ -197,15 +197,37 @@ pub fn load(dir: &Path) -> Result<Store, Problems> {
     if !ctx.deferred.is_empty() {
         return Err(ctx.finish());
     }
-    let activities = activities.into_iter().flatten().collect::<Vec<Activity>>();
+    let records = (|| {
+        Some((
+            all(documents)?,
+            all(themes)?,
+            all(organisations)?,
+            all(programmes)?,
+            all(projects)?,
+            all(activities)?,
+            all(contributions)?,
+        ))
+    })();
+    // Every record left out was reported above; this guards the promise.
+    let Some((documents, themes, organisations, programmes, projects, activities, contributions)) =
+        records
+    else {
+        ctx.problems.push(Problem {
+            file: dir.to_path_buf(),
+            line: None,
+            message: "a record could not be read and no reason was found; please report this"
+                .to_owned(),
+        });
+        return Err(ctx.finish());
+    };
     let mut store = Store {
-        documents: all(documents),
-        themes: all(themes),
-        organisations: all(organisations),
-        programmes: all(programmes),
-        projects: all(projects),
+        documents,
+        themes,
+        organisations,
+        programmes,
+        projects,
         activities,
-        contributions: all(contributions),
+        contributions,
         slugs,
         index: Index::default(),
     };
@@ -213,9 +235,10 @@ pub fn load(dir: &Path) -> Result<Store, Problems> {
     Ok(store)
 }
 
-/// Unwraps records that all resolved; only called once no problem was found.
-fn all<T>(records: Vec<Option<T>>) -> Vec<T> {
-    records.into_iter().flatten().collect()
+/// Unwraps records that all resolved, in place; `None` if one did not. Only
+/// called once no problem was found, so every record resolved.
+fn all<T>(records: Vec<Option<T>>) -> Option<Vec<T>> {
+    records.into_iter().collect()
 }
 
 /// One data file, with what is needed to turn byte offsets into line numbers once

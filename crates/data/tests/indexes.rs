@@ -105,5 +105,8 @@ fn activities_of_a_project_with_the_longest_slug_are_kept() {
     let s = coopgraph_data::load(dir.path()).unwrap_or_else(|p| panic!("{p}"));
     let p = s.project(s.project_by_slug(&long).unwrap());
     assert_eq!(p.activities.len(), 5);
-    assert_eq!(s.activity_by_slug(&format!("{long}-5")), Some(p.activities[4]));
+    assert_eq!(
+        s.activity_by_slug(&format!("{long}-5")),
+        Some(p.activities[4])
+    );
 }
