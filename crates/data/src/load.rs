@@ -339,46 +339,38 @@ impl Ctx {
         file: usize,
         mut each: impl FnMut(&mut Self, Vec<T>),
     ) {
-        /// Records parsed at once: enough to keep every core busy.
-        const BATCH: usize = 4096;
         let key = FILES[file].1;
         let path = self.files[file].path.clone();
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
+        let scan = match Scan::of(&path) {
+            Ok(scan) => scan,
             Err(e) => {
+                self.unreadable |= e.kind() == std::io::ErrorKind::FileTooLarge;
                 self.problem(file, None, e);
                 return;
             }
         };
-        let Ok(len) = u32::try_from(text.len()) else {
-            self.problem(file, None, "the file is larger than 4 GiB");
-            self.unreadable = true;
-            return;
-        };
-        let newlines = memchr::memchr_iter(b'\n', text.as_bytes());
-        self.files[file].line_starts = std::iter::once(0)
-            .chain(newlines.map(|i| i as u32 + 1).filter(|&i| i <= len))
-            .collect();
+        self.files[file].line_starts = scan.line_starts;
 
         let mut unreadable = false;
-        let cuts = split_records(&text, key);
-        // One thread parses the next batch (on every core) while this one
-        // resolves the last.
+        // One thread reads and parses the next batch (on every core) while this
+        // one resolves the last.
         std::thread::scope(|scope| {
             let (batches, parsed_batches) = std::sync::mpsc::sync_channel(1);
-            let text = &text;
-            scope.spawn(move || {
-                for pieces in cuts.chunks(BATCH) {
-                    let parsed: Vec<Parsed<T>> = pieces
-                        .par_iter()
-                        .map(|range| parse_piece(&text[range.clone()], range.start, key))
-                        .collect();
-                    if batches.send(parsed).is_err() {
-                        return;
-                    }
-                }
-            });
+            let block = if scan.multiline_strings {
+                usize::MAX
+            } else {
+                BLOCK
+            };
+            scope.spawn(move || read_batches(&path, key, block, batches));
             for parsed in parsed_batches {
+                let parsed: Vec<Parsed<T>> = match parsed {
+                    Ok(parsed) => parsed,
+                    Err((span, message)) => {
+                        unreadable = true;
+                        self.problem(file, span, message);
+                        continue;
+                    }
+                };
                 let mut batch = Vec::new();
                 let mut problems = Vec::new();
                 for piece in parsed {
@@ -483,6 +475,128 @@ impl Ctx {
     }
 }
 
+/// What a first, quick pass over a file finds: where its lines start, and
+/// whether it has multi-line strings.
+struct Scan {
+    line_starts: Vec<u32>,
+    multiline_strings: bool,
+}
+
+impl Scan {
+    fn of(path: &Path) -> std::io::Result<Self> {
+        use std::io::Read;
+        let mut file = std::fs::File::open(path)?;
+        if file.metadata()?.len() > u64::from(u32::MAX) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::FileTooLarge,
+                "the file is larger than 4 GiB",
+            ));
+        }
+        let mut scan = Self {
+            line_starts: vec![0],
+            multiline_strings: false,
+        };
+        let mut block = Vec::with_capacity(BLOCK);
+        let mut base = 0;
+        // The last two bytes of the block before, for a delimiter across the seam.
+        let mut tail = Vec::new();
+        loop {
+            block.clear();
+            let n = (&mut file).take(BLOCK as u64).read_to_end(&mut block)?;
+            if n == 0 {
+                return Ok(scan);
+            }
+            let newlines = memchr::memchr_iter(b'\n', &block);
+            scan.line_starts
+                .extend(newlines.map(|i| (base + i + 1) as u32));
+            let mut seam = std::mem::take(&mut tail);
+            seam.extend_from_slice(&block[..n.min(2)]);
+            scan.multiline_strings |= has_delimiter(&block) || has_delimiter(&seam);
+            tail = block[n.saturating_sub(2)..].to_vec();
+            base += n;
+        }
+    }
+}
+
+/// Whether some text holds the delimiter of a multi-line string.
+fn has_delimiter(text: &[u8]) -> bool {
+    memchr::memmem::find(text, b"\"\"\"").is_some() || memchr::memmem::find(text, b"'''").is_some()
+}
+
+/// Bytes read at a time.
+const BLOCK: usize = 8 << 20;
+
+/// Records parsed at once: enough to keep every core busy.
+const BATCH: usize = 4096;
+
+/// Reads a file `block` bytes at a time, cuts it into records, and sends them
+/// parsed, a batch at a time; only a block of text is held at once. With a
+/// block of `usize::MAX`, the file is read and parsed whole, as a file with
+/// multi-line strings must be (see [`split_records`]).
+fn read_batches<T: DeserializeOwned + Send>(
+    path: &Path,
+    key: &str,
+    block_size: usize,
+    batches: std::sync::mpsc::SyncSender<Result<Vec<Parsed<T>>, Located>>,
+) {
+    use std::io::Read;
+    let fail = |message: String, at: Option<usize>| {
+        let _ = batches.send(Err((at.map(|a| a..a), message)));
+    };
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) => return fail(e.to_string(), None),
+    };
+    let whole = block_size == usize::MAX;
+    let mut block: Vec<u8> = Vec::new();
+    let mut base = 0;
+    loop {
+        let n = match (&mut file).take(block_size as u64).read_to_end(&mut block) {
+            Ok(n) => n,
+            Err(e) => return fail(e.to_string(), None),
+        };
+        let end = n == 0 || whole;
+        // The text up to the last complete line, unless the file has ended.
+        let complete = if end {
+            block.len()
+        } else {
+            memchr::memrchr(b'\n', &block).map_or(0, |i| i + 1)
+        };
+        let text = match std::str::from_utf8(&block[..complete]) {
+            Ok(text) => text,
+            Err(e) => {
+                let message = "the file is not valid UTF-8".to_owned();
+                return fail(message, Some(base + e.valid_up_to()));
+            }
+        };
+        let mut pieces = if whole {
+            std::iter::once(0..text.len()).collect()
+        } else {
+            split_records(text, key)
+        };
+        // The last record may go on in the next block.
+        let carry = if end {
+            text.len()
+        } else {
+            pieces.pop().map_or(0, |last| last.start)
+        };
+        for chunk in pieces.chunks(BATCH) {
+            let parsed: Vec<Parsed<T>> = chunk
+                .par_iter()
+                .map(|r| parse_piece(&text[r.clone()], base + r.start, key))
+                .collect();
+            if batches.send(Ok(parsed)).is_err() {
+                return;
+            }
+        }
+        if end {
+            return;
+        }
+        block.drain(..carry);
+        base += carry;
+    }
+}
+
 /// A problem's message and its span in the file, where it has one.
 type Located = (Option<Range<usize>>, String);
 
@@ -496,12 +610,9 @@ struct Parsed<T> {
 
 /// Cuts a file's text before each line that opens a `[[key]]` table: each
 /// piece but the first holds one record with its sub-tables. Without multi-line
-/// strings, such a line can only be a header; a file with them is left whole,
-/// since telling their insides from headers takes a full parse.
+/// strings, such a line can only be a header; a file with them is parsed whole
+/// instead, since telling their insides from headers takes a full parse.
 fn split_records(text: &str, key: &str) -> Vec<Range<usize>> {
-    if text.contains("\"\"\"") || text.contains("\'\'\'") {
-        return std::iter::once(0..text.len()).collect();
-    }
     let mut cuts = vec![0];
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -1118,12 +1229,52 @@ mod tests {
                 "[[project]]\n",
             ]
         );
-        // A header inside a multi-line string is text: such files stay whole.
-        let quoted = "[[project]]\nquote = \"\"\"\n[[project]]\n\"\"\"\n[[project]]\n";
-        assert_eq!(pieces(quoted, "project"), [quoted]);
+        // A header inside a multi-line string is text: such files are parsed
+        // whole, and the first pass tells which they are, even across blocks.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.toml");
+        for (text, multiline) in [
+            ("a = \"\"\"\n[[project]]\n\"\"\"\n".to_owned(), true),
+            (format!("{}'''", " ".repeat(BLOCK - 1)), true),
+            (format!("{}\"\"\"", " ".repeat(BLOCK - 2)), true),
+            (format!("{}\"\" \"", " ".repeat(BLOCK - 2)), false),
+        ] {
+            std::fs::write(&path, &text).unwrap();
+            assert_eq!(Scan::of(&path).unwrap().multiline_strings, multiline);
+        }
         assert_eq!(pieces("", "project"), [""]);
         assert!(!opens_table("[[projects]]", "project"));
         assert!(!opens_table("[[project]] x = 1", "project"));
+    }
+
+    #[test]
+    fn reading_in_small_blocks_gives_what_reading_whole_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("themes.toml");
+        let mut text = String::from("# themes\n");
+        for i in 0..50 {
+            text.push_str(&format!(
+                "\n[[theme]]\nslug = \"t{i}\"\nname = \"Thème {i} ü\"\n"
+            ));
+        }
+        text.push_str("[[theme]]\nslug = \"last\"\nname = 7");
+        std::fs::write(&path, &text).unwrap();
+        let read = |block| {
+            let (tx, rx) = std::sync::mpsc::sync_channel(100);
+            read_batches::<raw::Theme>(&path, "theme", block, tx);
+            rx.into_iter()
+                .flat_map(|batch| batch.unwrap())
+                .flat_map(|piece| piece.records)
+                .map(|(offset, r)| (offset, r.map(|t| (t.slug.span(), t.name))))
+                .collect::<Vec<_>>()
+        };
+        let whole = read(usize::MAX);
+        assert_eq!(whole.len(), 51);
+        assert!(whole[50].1.is_err(), "a number is not a name");
+        // Blocks smaller than a record, and cuts inside a two-byte character.
+        for block in [7, 16, 33, 100, 1000] {
+            assert_eq!(read(block), whole, "block of {block}");
+        }
     }
 
     #[test]

@@ -327,3 +327,23 @@ fn problems_in_a_big_file_are_found_across_batches() {
     assert_eq!(problems.0.len(), 1, "{problems}");
     assert_eq!(problems.0[0].line, Some(lines_before + 7), "{problems}");
 }
+
+#[test]
+fn bytes_that_are_not_utf8_are_a_problem_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    let path = dir.path().join("projects.toml");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes.windows(5).position(|w| w == b"title").unwrap();
+    bytes[at] = 0xFF;
+    let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    std::fs::write(&path, bytes).unwrap();
+    let problems = coopgraph_data::load(dir.path()).unwrap_err();
+    assert_eq!(problems.0.len(), 1, "{problems}");
+    assert_eq!(problems.0[0].line, Some(line));
+    assert!(problems.0[0].message.contains("UTF-8"), "{problems}");
+}
