@@ -128,15 +128,16 @@ pub fn load(dir: &Path) -> Result<Store, Problems> {
             })
         })
         .collect();
+    // Each raw record is dropped as soon as it is resolved.
     let organisations: Vec<_> = organisations
-        .iter()
+        .into_iter()
         .zip(org_slugs)
-        .map(|(o, slug)| r.organisation(&mut ctx, o, slug))
+        .map(|(o, slug)| r.organisation(&mut ctx, &o, slug))
         .collect();
     let programmes: Vec<_> = programmes
-        .iter()
+        .into_iter()
         .zip(prog_slugs)
-        .map(|(p, slug)| r.programme(&mut ctx, p, slug))
+        .map(|(p, slug)| r.programme(&mut ctx, &p, slug))
         .collect();
     ctx.defer();
 
