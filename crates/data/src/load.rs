@@ -14,7 +14,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use crate::raw::{self, Text};
-use crate::store::{Index, Slugs, Store};
+use crate::store::{Index, Lists, Slugs, Store};
 use crate::{Problem, Problems};
 
 /// The files of a dataset, in the order they are read, each with the name of the
@@ -1082,41 +1082,39 @@ fn unknown<'a>(what: &str, value: &str, all: impl Iterator<Item = &'a str>) -> S
 /// Builds every index of a store whose records are all resolved.
 fn index(s: &Store) -> Index {
     let n_org = s.organisations.len();
-    let mut ix = Index {
-        children: vec![Vec::new(); n_org],
-        org_programmes: vec![Vec::new(); n_org],
-        org_projects: vec![Vec::new(); n_org],
-        org_roles: vec![Vec::new(); n_org],
-        programme_projects: vec![Vec::new(); s.programmes.len()],
-        theme_projects: vec![Vec::new(); s.themes.len()],
-        contributions_from: vec![Vec::new(); n_org],
-        contributions_to_org: vec![Vec::new(); n_org],
-        contributions_to_programme: vec![Vec::new(); s.programmes.len()],
-        contributions_to_project: vec![Vec::new(); s.projects.len()],
-        ..Index::default()
-    };
+    let mut ix = Index::default();
+    let mut children = Vec::new();
+    let mut org_programmes = Vec::new();
+    let mut org_projects = Vec::new();
+    let mut org_roles = Vec::new();
+    let mut programme_projects = Vec::new();
+    let mut theme_projects = Vec::new();
+    let mut contributions_from = Vec::new();
+    let mut to_org = Vec::new();
+    let mut to_programme = Vec::new();
+    let mut to_project = Vec::new();
     for (i, o) in s.organisations.iter().enumerate() {
         if let Some(p) = o.parent {
-            ix.children[p.index()].push(OrganisationId(i as u32));
+            children.push((p.0, OrganisationId(i as u32)));
         }
     }
     for (i, p) in s.programmes.iter().enumerate() {
         for part in &p.participants {
-            ix.org_programmes[part.organisation.index()].push((ProgrammeId(i as u32), part.role));
-            ix.org_roles[part.organisation.index()].push(part.role);
+            org_programmes.push((part.organisation.0, (ProgrammeId(i as u32), part.role)));
+            org_roles.push((part.organisation.0, part.role));
         }
     }
     for (i, p) in s.projects.iter().enumerate() {
         let id = ProjectId(i as u32);
         for part in &p.participants {
-            ix.org_projects[part.organisation.index()].push((id, part.role));
-            ix.org_roles[part.organisation.index()].push(part.role);
+            org_projects.push((part.organisation.0, (id, part.role)));
+            org_roles.push((part.organisation.0, part.role));
         }
         if let Some(prog) = p.programme {
-            ix.programme_projects[prog.index()].push(id);
+            programme_projects.push((prog.0, id));
         }
         for t in &p.themes {
-            ix.theme_projects[t.index()].push(id);
+            theme_projects.push((t.0, id));
         }
         match (p.period.start(), p.period.end()) {
             (Some(_), None) => ix.open_ended.push(id),
@@ -1133,17 +1131,29 @@ fn index(s: &Store) -> Index {
     }
     for (i, c) in s.contributions.iter().enumerate() {
         let id = ContributionId(i as u32);
-        ix.contributions_from[c.from.index()].push(id);
-        ix.org_roles[c.from.index()].push(Role::Funding);
+        contributions_from.push((c.from.0, id));
+        org_roles.push((c.from.0, Role::Funding));
         if let Some(ch) = c.channel {
-            ix.org_roles[ch.index()].push(Role::Extending);
+            org_roles.push((ch.0, Role::Extending));
         }
         match c.to {
-            Recipient::Organisation(o) => ix.contributions_to_org[o.index()].push(id),
-            Recipient::Programme(p) => ix.contributions_to_programme[p.index()].push(id),
-            Recipient::Project(p) => ix.contributions_to_project[p.index()].push(id),
+            Recipient::Organisation(o) => to_org.push((o.0, id)),
+            Recipient::Programme(p) => to_programme.push((p.0, id)),
+            Recipient::Project(p) => to_project.push((p.0, id)),
         }
     }
+    org_roles.sort_unstable();
+    org_roles.dedup();
+    ix.children = Lists::new(n_org, children);
+    ix.org_programmes = Lists::new(n_org, org_programmes);
+    ix.org_projects = Lists::new(n_org, org_projects);
+    ix.org_roles = Lists::new(n_org, org_roles);
+    ix.programme_projects = Lists::new(s.programmes.len(), programme_projects);
+    ix.theme_projects = Lists::new(s.themes.len(), theme_projects);
+    ix.contributions_from = Lists::new(n_org, contributions_from);
+    ix.contributions_to_org = Lists::new(n_org, to_org);
+    ix.contributions_to_programme = Lists::new(s.programmes.len(), to_programme);
+    ix.contributions_to_project = Lists::new(s.projects.len(), to_project);
     ix.project_orders = project_orders(&s.projects);
     ix.organisation_orders = name_orders(&s.organisations, |o| (&o.name, &o.slug))
         .map(|o| o.into_iter().map(OrganisationId).collect());
@@ -1156,13 +1166,10 @@ fn index(s: &Store) -> Index {
         }
         ranks
     });
-    for (i, roles) in ix.org_roles.iter_mut().enumerate() {
-        roles.sort();
-        roles.dedup();
-        if roles.contains(&Role::Funding) {
-            ix.donors.push(OrganisationId(i as u32));
-        }
-    }
+    ix.donors = (0..n_org as u32)
+        .map(OrganisationId)
+        .filter(|o| ix.org_roles[o.index()].contains(&Role::Funding))
+        .collect();
     ix.donor_orders = ix.organisation_orders.each_ref().map(|order| {
         order
             .iter()

@@ -35,18 +35,18 @@ pub(crate) struct Slugs {
 
 #[derive(Debug, Default)]
 pub(crate) struct Index {
-    pub children: Vec<Vec<OrganisationId>>,
-    pub org_programmes: Vec<Vec<(ProgrammeId, Role)>>,
-    pub org_projects: Vec<Vec<(ProjectId, Role)>>,
-    pub org_roles: Vec<Vec<Role>>,
+    pub children: Lists<OrganisationId>,
+    pub org_programmes: Lists<(ProgrammeId, Role)>,
+    pub org_projects: Lists<(ProjectId, Role)>,
+    pub org_roles: Lists<Role>,
     pub donors: Vec<OrganisationId>,
-    pub programme_projects: Vec<Vec<ProjectId>>,
-    pub theme_projects: Vec<Vec<ProjectId>>,
+    pub programme_projects: Lists<ProjectId>,
+    pub theme_projects: Lists<ProjectId>,
     pub country_projects: BTreeMap<CountryCode, Vec<ProjectId>>,
-    pub contributions_from: Vec<Vec<ContributionId>>,
-    pub contributions_to_org: Vec<Vec<ContributionId>>,
-    pub contributions_to_programme: Vec<Vec<ContributionId>>,
-    pub contributions_to_project: Vec<Vec<ContributionId>>,
+    pub contributions_from: Lists<ContributionId>,
+    pub contributions_to_org: Lists<ContributionId>,
+    pub contributions_to_programme: Lists<ContributionId>,
+    pub contributions_to_project: Lists<ContributionId>,
     /// Projects whose period is closed, by each year they are active in.
     pub active_in: BTreeMap<i32, Vec<ProjectId>>,
     /// Projects with a start and no end: active in every year from the start.
@@ -67,6 +67,53 @@ pub enum NameSort {
     Name = 0,
     /// By slug.
     Slug = 1,
+}
+
+/// A list of values for each of `0..n` keys, all in one buffer: far smaller than
+/// a `Vec` per key when most lists are short.
+#[derive(Debug)]
+pub(crate) struct Lists<T> {
+    starts: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T> Default for Lists<T> {
+    fn default() -> Self {
+        Self {
+            starts: vec![0],
+            items: Vec::new(),
+        }
+    }
+}
+
+impl<T> Lists<T> {
+    /// Groups `(key, value)` pairs under keys `0..keys`, keeping their order
+    /// within a key.
+    pub fn new(keys: usize, mut pairs: Vec<(u32, T)>) -> Self {
+        pairs.sort_by_key(|&(key, _)| key);
+        let mut starts = vec![0u32; keys + 1];
+        for &(key, _) in &pairs {
+            starts[key as usize + 1] += 1;
+        }
+        for i in 0..keys {
+            starts[i + 1] += starts[i];
+        }
+        Self {
+            starts,
+            items: pairs.into_iter().map(|(_, value)| value).collect(),
+        }
+    }
+}
+
+impl<T> std::ops::Index<usize> for Lists<T> {
+    type Output = [T];
+
+    fn index(&self, key: usize) -> &[T] {
+        match (self.starts.get(key), self.starts.get(key + 1)) {
+            (Some(&start), Some(&end)) => &self.items[start as usize..end as usize],
+            _ => &[],
+        }
+    }
 }
 
 /// An order of projects kept ready at load time.
@@ -164,21 +211,21 @@ impl Store {
     /// its ministries).
     pub fn children_of(&self, orgs: &[OrganisationId]) -> Vec<&[OrganisationId]> {
         orgs.iter()
-            .map(|o| self.index.children[o.index()].as_slice())
+            .map(|o| &self.index.children[o.index()])
             .collect()
     }
 
     /// For each organisation, the programmes it takes part in, with its role there.
     pub fn programmes_of(&self, orgs: &[OrganisationId]) -> Vec<&[(ProgrammeId, Role)]> {
         orgs.iter()
-            .map(|o| self.index.org_programmes[o.index()].as_slice())
+            .map(|o| &self.index.org_programmes[o.index()])
             .collect()
     }
 
     /// For each organisation, the projects it takes part in, with its role there.
     pub fn projects_of_organisations(&self, orgs: &[OrganisationId]) -> Vec<&[(ProjectId, Role)]> {
         orgs.iter()
-            .map(|o| self.index.org_projects[o.index()].as_slice())
+            .map(|o| &self.index.org_projects[o.index()])
             .collect()
     }
 
@@ -186,7 +233,7 @@ impl Store {
     pub fn projects_of_programmes(&self, programmes: &[ProgrammeId]) -> Vec<&[ProjectId]> {
         programmes
             .iter()
-            .map(|p| self.index.programme_projects[p.index()].as_slice())
+            .map(|p| &self.index.programme_projects[p.index()])
             .collect()
     }
 
@@ -250,7 +297,7 @@ impl Store {
     pub fn projects_of_themes(&self, themes: &[ThemeId]) -> Vec<&[ProjectId]> {
         themes
             .iter()
-            .map(|t| self.index.theme_projects[t.index()].as_slice())
+            .map(|t| &self.index.theme_projects[t.index()])
             .collect()
     }
 
@@ -296,7 +343,7 @@ impl Store {
     /// For each organisation, the contributions it paid.
     pub fn contributions_from(&self, orgs: &[OrganisationId]) -> Vec<&[ContributionId]> {
         orgs.iter()
-            .map(|o| self.index.contributions_from[o.index()].as_slice())
+            .map(|o| &self.index.contributions_from[o.index()])
             .collect()
     }
 
@@ -309,7 +356,6 @@ impl Store {
                 Recipient::Programme(p) => &self.index.contributions_to_programme[p.index()],
                 Recipient::Project(p) => &self.index.contributions_to_project[p.index()],
             })
-            .map(Vec::as_slice)
             .collect()
     }
 }
