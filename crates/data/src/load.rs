@@ -978,7 +978,7 @@ impl Resolver<'_> {
         for (i, a) in p.activities.into_iter().enumerate() {
             let position = i as u32 + 1;
             let a_source = match &a.source {
-                Some(s) => self.source(ctx, f, s).map(Some),
+                Some(s) => self.source(ctx, f, s).map(|s| Some(Box::new(s))),
                 None => Some(None),
             };
             activity_ids.push(ActivityId(activities.len() as u32));

@@ -273,8 +273,9 @@ pub struct Activity {
     pub position: u32,
     /// What is done.
     pub description: String,
-    /// Where the record comes from, when not from the project's own source.
-    pub source: Option<Source>,
+    /// Where the record comes from, when not from the project's own source
+    /// (rare, so boxed: most activities spend 8 bytes on it).
+    pub source: Option<Box<Source>>,
 }
 
 /// Whatever a contribution is paid to.
