@@ -329,7 +329,9 @@ impl Store {
     /// Where an activity comes from: its own source, or its project's.
     pub fn activity_source(&self, id: ActivityId) -> &Source {
         let a = self.activity(id);
-        a.source.as_deref().unwrap_or(&self.project(a.project).source)
+        a.source
+            .as_deref()
+            .unwrap_or(&self.project(a.project).source)
     }
 
     /// For each project, its activities in work-plan order.

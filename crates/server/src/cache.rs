@@ -8,23 +8,27 @@ use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
 /// What identifies an answer: the dataset version it was computed on, and the
-/// request's operation name, variables (as JSON) and query text.
+/// request exactly as it came: the body of a POST, or the query string of a
+/// GET, which hold its query, operation name and variables. Looking an answer
+/// up costs a hash of those bytes, as it would in a server that only copies
+/// prepared answers; the same request written otherwise is computed again.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Key {
     version: u64,
-    request: String,
+    request: Vec<u8>,
 }
 
 impl Key {
-    /// The key of a request against dataset `version`.
-    pub fn new(version: u64, query: &str, operation: Option<&str>, variables: &str) -> Self {
-        let operation = operation.unwrap_or("");
-        let mut request =
-            String::with_capacity(operation.len() + variables.len() + query.len() + 2);
-        for part in [operation, "\0", variables, "\0", query] {
-            request.push_str(part);
+    /// The key of a POST body (`get` false) or GET query string (`get` true)
+    /// against dataset `version`.
+    pub fn new(version: u64, get: bool, request: &[u8]) -> Self {
+        let mut bytes = Vec::with_capacity(request.len() + 1);
+        bytes.push(if get { b'G' } else { b'P' });
+        bytes.extend_from_slice(request);
+        Self {
+            version,
+            request: bytes,
         }
-        Self { version, request }
     }
 }
 
@@ -112,17 +116,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_differ_by_every_part() {
-        let k = Key::new(1, "{ a }", None, "{}");
-        assert_ne!(k, Key::new(2, "{ a }", None, "{}"));
-        assert_ne!(k, Key::new(1, "{ b }", None, "{}"));
-        assert_ne!(k, Key::new(1, "{ a }", Some("A"), "{}"));
-        assert_ne!(k, Key::new(1, "{ a }", None, r#"{"x":1}"#));
-        // The separators keep parts from running into each other.
-        assert_ne!(
-            Key::new(1, "q", Some("a"), "b"),
-            Key::new(1, "q", Some("a\0b"), "")
-        );
+    fn keys_differ_by_version_method_and_bytes() {
+        let k = Key::new(1, false, br#"{"query":"{ a }"}"#);
+        assert_eq!(k, Key::new(1, false, br#"{"query":"{ a }"}"#));
+        assert_ne!(k, Key::new(2, false, br#"{"query":"{ a }"}"#));
+        assert_ne!(k, Key::new(1, true, br#"{"query":"{ a }"}"#));
+        assert_ne!(k, Key::new(1, false, br#"{"query":"{ b }"}"#));
     }
 
     #[test]
@@ -153,14 +152,14 @@ mod tests {
         let cache = ResponseCache::new(10_000);
         for i in 0..100 {
             cache.insert(
-                Key::new(1, &format!("{{ q{i} }}"), None, ""),
+                Key::new(1, false, format!("{{ q{i} }}").as_bytes()),
                 Answer::new(Bytes::from(vec![b' '; 1000])),
             );
         }
         let kept = (0..100)
             .filter(|i| {
                 cache
-                    .get(&Key::new(1, &format!("{{ q{i} }}"), None, ""))
+                    .get(&Key::new(1, false, format!("{{ q{i} }}").as_bytes()))
                     .is_some()
             })
             .count();
@@ -168,12 +167,12 @@ mod tests {
         cache.clear();
         assert!((0..100).all(|i| {
             cache
-                .get(&Key::new(1, &format!("{{ q{i} }}"), None, ""))
+                .get(&Key::new(1, false, format!("{{ q{i} }}").as_bytes()))
                 .is_none()
         }));
 
         let off = ResponseCache::new(0);
-        off.insert(Key::new(1, "q", None, ""), Answer::new(Bytes::new()));
-        assert!(!off.enabled() && off.get(&Key::new(1, "q", None, "")).is_none());
+        off.insert(Key::new(1, false, b"q"), Answer::new(Bytes::new()));
+        assert!(!off.enabled() && off.get(&Key::new(1, false, b"q")).is_none());
     }
 }

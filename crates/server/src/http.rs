@@ -234,11 +234,14 @@ async fn graphql_get(
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
-    match parse_params(query.as_deref().unwrap_or("")).and_then(read_request) {
-        Ok(request) => {
-            let tags = headers.get(header::IF_NONE_MATCH).cloned();
-            execute(&state, request, media, Via::Get(tags)).await
-        }
+    let raw = query.as_deref().unwrap_or("");
+    let via = Via::Get(headers.get(header::IF_NONE_MATCH).cloned());
+    let cached = state.cached(true, raw.as_bytes());
+    if let Some(answer) = &cached.answer {
+        return answered(answer, media, &via);
+    }
+    match parse_params(raw).and_then(read_request) {
+        Ok(request) => execute(&state, request, media, via, cached).await,
         Err(refused) => refused.into_response(media),
     }
 }
@@ -258,8 +261,12 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
             "send the request as `Content-Type: application/json`",
         );
     }
+    let cached = state.cached(false, &body);
+    if let Some(answer) = &cached.answer {
+        return answered(answer, media, &Via::Post);
+    }
     match parse_body(&body) {
-        Ok(request) => execute(&state, request, media, Via::Post).await,
+        Ok(request) => execute(&state, request, media, Via::Post, cached).await,
         Err(refused) => refused.into_response(media),
     }
 }
@@ -375,26 +382,37 @@ enum Via {
     Post,
 }
 
+/// A request looked up in the response cache: the dataset it is answered on,
+/// its key, and the answer kept for it, if any.
+struct Cached {
+    current: Current,
+    key: Option<Key>,
+    answer: Option<Answer>,
+}
+
+impl AppState {
+    /// Looks a request up by its raw bytes, before anything is parsed.
+    fn cached(&self, get: bool, raw: &[u8]) -> Cached {
+        let current = Handle(self.shared.clone()).current();
+        let cache = &self.shared.cache;
+        let key = cache.enabled().then(|| Key::new(current.version, get, raw));
+        let answer = key.as_ref().and_then(|k| cache.get(k));
+        Cached {
+            current,
+            key,
+            answer,
+        }
+    }
+}
+
 async fn execute(
     state: &AppState,
     mut request: async_graphql::Request,
     media: &'static str,
     via: Via,
+    Cached { current, key, .. }: Cached,
 ) -> Response {
-    let current = Handle(state.shared.clone()).current();
     let cache = &state.shared.cache;
-    let key = cache.enabled().then(|| {
-        let variables = serde_json::to_string(&request.variables).unwrap_or_default();
-        Key::new(
-            current.version,
-            &request.query,
-            request.operation_name.as_deref(),
-            &variables,
-        )
-    });
-    if let Some(answer) = key.as_ref().and_then(|k| cache.get(k)) {
-        return answered(&answer, media, &via);
-    }
     let Ok(_permit) = state.shared.permits.try_acquire() else {
         let mut r = coded(
             StatusCode::SERVICE_UNAVAILABLE,
