@@ -189,6 +189,9 @@ def run_size(size, seconds):
             for _ in range(3):
                 for t in TARGETS:
                     rps[t].append(oha(PORTS[t], body, seconds)[0])
+                    # Let the server finish what oha left in flight (16 requests)
+                    # before the next target takes the core.
+                    time.sleep(min(3.0, 16 / max(rps[t][-1], 1.0)))
             rps = {t: statistics.median(v) for t, v in rps.items()}
             rate = max(10, int(rps["uncached"] / 2))
             lat = {t: oha(PORTS[t], body, seconds + 2, rate)[1:] for t in TARGETS}
