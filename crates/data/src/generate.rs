@@ -227,7 +227,8 @@ mod tests {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let shape = generate(300, 7, a.path()).unwrap();
         generate(300, 7, b.path()).unwrap();
-        for (file, _) in crate::FILES {
+        for file in crate::DataFile::ALL {
+            let file = file.name();
             let read = |d: &tempfile::TempDir| std::fs::read(d.path().join(file)).unwrap();
             assert_eq!(read(&a), read(&b), "{file}");
         }

@@ -16,5 +16,5 @@ mod store;
 pub use error::{Problem, Problems};
 pub use fold::fold;
 pub use generate::{Shape, generate};
-pub use load::{FILES, load};
+pub use load::{DataFile, load};
 pub use store::{NameSort, ProjectSort, Stats, Store};

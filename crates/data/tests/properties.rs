@@ -13,7 +13,7 @@ fn real(name: &str) -> String {
 /// Loads the real dataset with `name` replaced by `bytes`.
 fn load_with(name: &str, bytes: &[u8]) -> Result<(), coopgraph_data::Problems> {
     let dir = tempfile::tempdir().unwrap();
-    for (file, _) in coopgraph_data::FILES {
+    for file in coopgraph_data::DataFile::ALL.map(|f| f.name()) {
         if file == name {
             std::fs::write(dir.path().join(file), bytes).unwrap();
         } else {
@@ -25,9 +25,9 @@ fn load_with(name: &str, bytes: &[u8]) -> Result<(), coopgraph_data::Problems> {
 
 fn file_name() -> impl Strategy<Value = &'static str> {
     prop::sample::select(
-        coopgraph_data::FILES
+        coopgraph_data::DataFile::ALL
             .iter()
-            .map(|(f, _)| *f)
+            .map(|f| f.name())
             .collect::<Vec<_>>(),
     )
 }
@@ -63,7 +63,7 @@ proptest! {
             prop_assert!(!problems.0.is_empty());
             for p in &problems.0 {
                 let file = p.file.file_name().unwrap().to_string_lossy().into_owned();
-                prop_assert!(coopgraph_data::FILES.iter().any(|(f, _)| *f == file), "{}", p);
+                prop_assert!(coopgraph_data::DataFile::ALL.iter().any(|f| f.name() == file), "{}", p);
                 prop_assert!(!p.message.is_empty());
             }
         }

@@ -1,6 +1,10 @@
 //! The immutable, indexed dataset that the API reads.
 
-use std::collections::{BTreeMap, HashMap};
+mod index;
+
+use std::collections::HashMap;
+
+use index::Index;
 
 use coopgraph_model::*;
 
@@ -12,15 +16,21 @@ use coopgraph_model::*;
 /// call, which is what batched GraphQL resolution asks for.
 #[derive(Debug, Default)]
 pub struct Store {
-    pub(crate) documents: Vec<Document>,
-    pub(crate) themes: Vec<Theme>,
-    pub(crate) organisations: Vec<Organisation>,
-    pub(crate) programmes: Vec<Programme>,
-    pub(crate) projects: Vec<Project>,
-    pub(crate) activities: Vec<Activity>,
-    pub(crate) contributions: Vec<Contribution>,
-    pub(crate) slugs: Slugs,
-    pub(crate) index: Index,
+    records: Records,
+    slugs: Slugs,
+    index: Index,
+}
+
+/// The records of a dataset, every one resolved, in the order of the data files.
+#[derive(Debug, Default)]
+pub(crate) struct Records {
+    pub documents: Vec<Document>,
+    pub themes: Vec<Theme>,
+    pub organisations: Vec<Organisation>,
+    pub programmes: Vec<Programme>,
+    pub projects: Vec<Project>,
+    pub activities: Vec<Activity>,
+    pub contributions: Vec<Contribution>,
 }
 
 #[derive(Debug, Default)]
@@ -33,33 +43,6 @@ pub(crate) struct Slugs {
     pub contributions: HashMap<Slug, ContributionId>,
 }
 
-#[derive(Debug, Default)]
-pub(crate) struct Index {
-    pub children: Lists<OrganisationId>,
-    pub org_programmes: Lists<(ProgrammeId, Role)>,
-    pub org_projects: Lists<(ProjectId, Role)>,
-    pub org_roles: Lists<Role>,
-    pub donors: Vec<OrganisationId>,
-    pub programme_projects: Lists<ProjectId>,
-    pub theme_projects: Lists<ProjectId>,
-    pub country_projects: BTreeMap<CountryCode, Vec<ProjectId>>,
-    pub contributions_from: Lists<ContributionId>,
-    pub contributions_to_org: Lists<ContributionId>,
-    pub contributions_to_programme: Lists<ContributionId>,
-    pub contributions_to_project: Lists<ContributionId>,
-    /// Projects whose period is closed, by each year they are active in.
-    pub active_in: BTreeMap<i32, Vec<ProjectId>>,
-    /// Projects with a start and no end: active in every year from the start.
-    pub open_ended: Vec<ProjectId>,
-    /// Every project in each [`ProjectSort`] order, and each project's rank in it.
-    pub project_orders: [Vec<ProjectId>; 3],
-    pub project_ranks: [Vec<u32>; 3],
-    /// Organisations, donors and programmes in each [`NameSort`] order.
-    pub organisation_orders: [Vec<OrganisationId>; 2],
-    pub donor_orders: [Vec<OrganisationId>; 2],
-    pub programme_orders: [Vec<ProgrammeId>; 2],
-}
-
 /// An order of organisations or programmes kept ready at load time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameSort {
@@ -67,53 +50,6 @@ pub enum NameSort {
     Name = 0,
     /// By slug.
     Slug = 1,
-}
-
-/// A list of values for each of `0..n` keys, all in one buffer: far smaller than
-/// a `Vec` per key when most lists are short.
-#[derive(Debug)]
-pub(crate) struct Lists<T> {
-    starts: Vec<u32>,
-    items: Vec<T>,
-}
-
-impl<T> Default for Lists<T> {
-    fn default() -> Self {
-        Self {
-            starts: vec![0],
-            items: Vec::new(),
-        }
-    }
-}
-
-impl<T> Lists<T> {
-    /// Groups `(key, value)` pairs under keys `0..keys`, keeping their order
-    /// within a key.
-    pub fn new(keys: usize, mut pairs: Vec<(u32, T)>) -> Self {
-        pairs.sort_by_key(|&(key, _)| key);
-        let mut starts = vec![0u32; keys + 1];
-        for &(key, _) in &pairs {
-            starts[key as usize + 1] += 1;
-        }
-        for i in 0..keys {
-            starts[i + 1] += starts[i];
-        }
-        Self {
-            starts,
-            items: pairs.into_iter().map(|(_, value)| value).collect(),
-        }
-    }
-}
-
-impl<T> std::ops::Index<usize> for Lists<T> {
-    type Output = [T];
-
-    fn index(&self, key: usize) -> &[T] {
-        match (self.starts.get(key), self.starts.get(key + 1)) {
-            (Some(&start), Some(&end)) => &self.items[start as usize..end as usize],
-            _ => &[],
-        }
-    }
 }
 
 /// An order of projects kept ready at load time.
@@ -148,12 +84,12 @@ macro_rules! records {
     ($($list:ident, $one:ident, $by_slug:ident: $id:ident => $ty:ty;)*) => {$(
         /// Every record of this type, in the order of the data files.
         pub fn $list(&self) -> &[$ty] {
-            &self.$list
+            &self.records.$list
         }
 
         /// One record by id. Ids come from this store, so the record exists.
         pub fn $one(&self, id: $id) -> &$ty {
-            &self.$list[id.index()]
+            &self.records.$list[id.index()]
         }
 
         /// The id of the record with this slug, if there is one.
@@ -164,6 +100,16 @@ macro_rules! records {
 }
 
 impl Store {
+    /// Indexes resolved records, registered under `slugs`, into a store.
+    pub(crate) fn build(records: Records, slugs: Slugs) -> Self {
+        let index = Index::build(&records);
+        Self {
+            records,
+            slugs,
+            index,
+        }
+    }
+
     records! {
         documents, document, document_by_slug: DocumentId => Document;
         themes, theme, theme_by_slug: ThemeId => Theme;
@@ -176,11 +122,11 @@ impl Store {
     /// How many records of each type the store holds.
     pub fn stats(&self) -> Stats {
         Stats {
-            organisations: self.organisations.len(),
-            programmes: self.programmes.len(),
-            projects: self.projects.len(),
-            activities: self.activities.len(),
-            contributions: self.contributions.len(),
+            organisations: self.records.organisations.len(),
+            programmes: self.records.programmes.len(),
+            projects: self.records.projects.len(),
+            activities: self.records.activities.len(),
+            contributions: self.records.contributions.len(),
             countries: self.index.country_projects.len(),
         }
     }
@@ -303,12 +249,12 @@ impl Store {
 
     /// Every activity, project by project, each project's in work-plan order.
     pub fn activities(&self) -> &[Activity] {
-        &self.activities
+        &self.records.activities
     }
 
     /// One activity by id. Ids come from this store, so the activity exists.
     pub fn activity(&self, id: ActivityId) -> &Activity {
-        &self.activities[id.index()]
+        &self.records.activities[id.index()]
     }
 
     /// An activity's slug: its project's slug and its position, as in
@@ -338,7 +284,7 @@ impl Store {
     pub fn activities_of(&self, projects: &[ProjectId]) -> Vec<&[ActivityId]> {
         projects
             .iter()
-            .map(|p| self.projects[p.index()].activities.as_slice())
+            .map(|p| self.records.projects[p.index()].activities.as_slice())
             .collect()
     }
 

@@ -1,0 +1,313 @@
+//! From files to a [`Store`], one phase after the other: read each file into raw
+//! records ([`toml`]), register every slug and resolve every value and link
+//! ([`resolve`]), check the invariants that span records, then build the store.
+//! Every phase reports into one [`report::Report`], so each problem names its
+//! `file:line` whichever reader found the record.
+//!
+//! Only this module reads files.
+
+mod report;
+mod resolve;
+mod toml;
+
+use std::path::Path;
+
+use coopgraph_model::*;
+
+use self::report::{FileId, Places, Report};
+use self::resolve::Resolver;
+use crate::raw;
+use crate::store::{Records, Slugs, Store};
+use crate::{Problem, Problems};
+
+/// The files of a dataset, in the order they are read: each may link only to
+/// the files before it, and to its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataFile {
+    /// `documents.toml`: the source documents.
+    Documents,
+    /// `themes.toml`: what projects are about.
+    Themes,
+    /// `organisations.toml`: every actor.
+    Organisations,
+    /// `programmes.toml`: the vehicles projects run under.
+    Programmes,
+    /// `projects.toml`: the projects and their activities.
+    Projects,
+    /// `contributions.toml`: the flows of money.
+    Contributions,
+}
+
+impl DataFile {
+    /// Every data file, in reading order.
+    pub const ALL: [DataFile; 6] = [
+        Self::Documents,
+        Self::Themes,
+        Self::Organisations,
+        Self::Programmes,
+        Self::Projects,
+        Self::Contributions,
+    ];
+
+    /// The file's name in a data directory.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Documents => "documents.toml",
+            Self::Themes => "themes.toml",
+            Self::Organisations => "organisations.toml",
+            Self::Programmes => "programmes.toml",
+            Self::Projects => "projects.toml",
+            Self::Contributions => "contributions.toml",
+        }
+    }
+
+    /// The name of the tables the file holds, as in `[[organisation]]`.
+    pub fn table(self) -> &'static str {
+        match self {
+            Self::Documents => "document",
+            Self::Themes => "theme",
+            Self::Organisations => "organisation",
+            Self::Programmes => "programme",
+            Self::Projects => "project",
+            Self::Contributions => "contribution",
+        }
+    }
+
+    /// The file's id in the report, where the files are added in reading order.
+    fn id(self) -> FileId {
+        FileId(self as u32)
+    }
+}
+
+/// Where the records of each type were defined, while their slugs are registered.
+struct AllPlaces {
+    documents: Places<DocumentId>,
+    themes: Places<ThemeId>,
+    organisations: Places<OrganisationId>,
+    programmes: Places<ProgrammeId>,
+    projects: Places<ProjectId>,
+    contributions: Places<ContributionId>,
+}
+
+impl Default for AllPlaces {
+    fn default() -> Self {
+        Self {
+            documents: Places::new(DocumentId, DocumentId::index),
+            themes: Places::new(ThemeId, ThemeId::index),
+            organisations: Places::new(OrganisationId, OrganisationId::index),
+            programmes: Places::new(ProgrammeId, ProgrammeId::index),
+            projects: Places::new(ProjectId, ProjectId::index),
+            contributions: Places::new(ContributionId, ContributionId::index),
+        }
+    }
+}
+
+/// Reads and checks the dataset in `dir`. Returns the whole store, or every problem
+/// found, sorted by file and line; never part of a dataset.
+pub fn load(dir: &Path) -> Result<Store, Problems> {
+    let mut report = Report::default();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            report.problem_with(
+                dir.to_path_buf(),
+                format!("cannot read the data directory: {e}"),
+            );
+            return Err(report.finish());
+        }
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".toml") && !DataFile::ALL.iter().any(|f| f.name() == name) {
+            let known: Vec<_> = DataFile::ALL.iter().map(|f| f.name()).collect();
+            let message = format!("unknown data file; expected one of {}", known.join(", "));
+            report.problem_with(dir.join(&name), message);
+        }
+    }
+    for file in DataFile::ALL {
+        let id = report.add_file(dir.join(file.name()));
+        debug_assert_eq!(id, file.id());
+    }
+    let documents: Vec<(usize, raw::Document)> = read_all(&mut report, DataFile::Documents);
+    let themes: Vec<(usize, raw::Theme)> = read_all(&mut report, DataFile::Themes);
+    let organisations: Vec<(usize, raw::Organisation)> =
+        read_all(&mut report, DataFile::Organisations);
+    let programmes: Vec<(usize, raw::Programme)> = read_all(&mut report, DataFile::Programmes);
+    if report.unreadable {
+        // Links into a file that could not be read would all look dangling; the
+        // problems already found say what to mend first.
+        read_rest::<raw::Project>(&mut report, DataFile::Projects);
+        read_rest::<raw::Contribution>(&mut report, DataFile::Contributions);
+        return Err(report.finish());
+    }
+
+    let mut slugs = Slugs::default();
+    let mut places = AllPlaces::default();
+    macro_rules! register {
+        ($report:expr, $file:expr, $what:literal, $records:expr, $list:ident) => {
+            $report.register(
+                $file.id(),
+                $what,
+                $records.iter().map(|(line, r)| (&r.slug, Some(*line))),
+                &mut slugs.$list,
+                &mut places.$list,
+            )
+        };
+    }
+    let doc_slugs = register!(
+        report,
+        DataFile::Documents,
+        "document",
+        documents,
+        documents
+    );
+    let theme_slugs = register!(report, DataFile::Themes, "theme", themes, themes);
+    let org_slugs = register!(
+        report,
+        DataFile::Organisations,
+        "organisation",
+        organisations,
+        organisations
+    );
+    let prog_slugs = register!(
+        report,
+        DataFile::Programmes,
+        "programme",
+        programmes,
+        programmes
+    );
+
+    let r = Resolver { slugs: &slugs };
+    let documents: Vec<_> = documents
+        .into_iter()
+        .zip(doc_slugs)
+        .map(|((_, d), slug)| {
+            Some(Document {
+                slug: slug?,
+                title: d.title,
+            })
+        })
+        .collect();
+    let themes: Vec<_> = themes
+        .into_iter()
+        .zip(theme_slugs)
+        .map(|((_, t), slug)| {
+            Some(Theme {
+                slug: slug?,
+                name: t.name,
+            })
+        })
+        .collect();
+    // Each raw record is dropped as soon as it is resolved.
+    let file = DataFile::Organisations.id();
+    let organisations: Vec<_> = organisations
+        .into_iter()
+        .zip(org_slugs)
+        .map(|((_, o), slug)| r.organisation(&mut report, file, &o, slug))
+        .collect();
+    let file = DataFile::Programmes.id();
+    let programmes: Vec<_> = programmes
+        .into_iter()
+        .zip(prog_slugs)
+        .map(|((_, p), slug)| r.programme(&mut report, file, &p, slug))
+        .collect();
+    report.defer();
+
+    // Projects and contributions, the bulk of a dataset, link only to the files
+    // before them: each batch is resolved as soon as it is parsed.
+    let mut projects = Vec::new();
+    let mut activities = Vec::new();
+    let file = DataFile::Projects;
+    report.toml_batches(
+        file.id(),
+        file.table(),
+        |report, batch: Vec<(usize, raw::Project)>| {
+            let start = projects.len();
+            let batch_slugs = register!(report, file, "project", batch, projects);
+            let r = Resolver { slugs: &slugs };
+            for (i, ((_, p), slug)) in batch.into_iter().zip(batch_slugs).enumerate() {
+                let id = ProjectId((start + i) as u32);
+                projects.push(r.project(report, file.id(), id, p, slug, &mut activities));
+            }
+            report.defer();
+        },
+    );
+    if report.unreadable {
+        read_rest::<raw::Contribution>(&mut report, DataFile::Contributions);
+        return Err(report.finish());
+    }
+    let mut contributions = Vec::new();
+    let file = DataFile::Contributions;
+    report.toml_batches(
+        file.id(),
+        file.table(),
+        |report, batch: Vec<(usize, raw::Contribution)>| {
+            let batch_slugs = register!(report, file, "contribution", batch, contributions);
+            let r = Resolver { slugs: &slugs };
+            for ((_, c), slug) in batch.iter().zip(batch_slugs) {
+                contributions.push(r.contribution(report, file.id(), c, slug));
+            }
+            report.defer();
+        },
+    );
+    if report.unreadable {
+        return Err(report.finish());
+    }
+
+    let orgs = &places.organisations.places;
+    report.check_chain("its own ancestor", &organisations, orgs, |o| {
+        (&o.slug, o.parent.map(|p| p.index()))
+    });
+    let progs = &places.programmes.places;
+    report.check_chain("its own ancestor", &programmes, progs, |p| {
+        (&p.slug, p.parent.map(|p| p.index()))
+    });
+    report.check_chain("its own predecessor", &programmes, progs, |p| {
+        (&p.slug, p.predecessor.map(|p| p.index()))
+    });
+
+    report.defer();
+    if report.has_deferred() {
+        return Err(report.finish());
+    }
+    let records = (|| {
+        let records = Records {
+            documents: all(documents)?,
+            themes: all(themes)?,
+            organisations: all(organisations)?,
+            programmes: all(programmes)?,
+            projects: all(projects)?,
+            activities: all(activities)?,
+            contributions: all(contributions)?,
+        };
+        Some(Store::build(records, slugs))
+    })();
+    // Every record left out was reported above; this guards the promise.
+    records.ok_or_else(|| {
+        Problems(vec![Problem {
+            file: dir.to_path_buf(),
+            line: None,
+            message: "a record could not be read and no reason was found; please report this"
+                .to_owned(),
+        }])
+    })
+}
+
+/// Reads a whole file into its records, each with the line it starts at.
+fn read_all<T: serde::de::DeserializeOwned + Send>(
+    report: &mut Report,
+    file: DataFile,
+) -> Vec<(usize, T)> {
+    report.toml_records(file.id(), file.table())
+}
+
+/// Reads a file only for the problems it holds, once the dataset cannot load.
+fn read_rest<T: serde::de::DeserializeOwned + Send>(report: &mut Report, file: DataFile) {
+    report.toml_batches::<T>(file.id(), file.table(), |_, _| {});
+}
+
+/// Unwraps records that all resolved, in place; `None` if one did not. Only
+/// called once no problem was found, so every record resolved.
+fn all<T>(records: Vec<Option<T>>) -> Option<Vec<T>> {
+    records.into_iter().collect()
+}

@@ -1,0 +1,243 @@
+//! The problem report: every problem of a load, each at its `file:line`.
+//!
+//! Readers hand records over with byte spans into their files; the report keeps,
+//! for each file, only what it takes to turn those spans into line numbers once
+//! the text is gone, and the place of every registered record, so that a
+//! duplicate can name where its first was defined.
+
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use coopgraph_model::Slug;
+
+use crate::raw::Text;
+use crate::{Problem, Problems};
+
+/// A file the report knows, by its place in [`Report::files`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FileId(pub u32);
+
+/// One data file, with what is needed to turn byte offsets into line numbers once
+/// its text is gone.
+pub(crate) struct SourceFile {
+    pub path: PathBuf,
+    /// The offset of each line's first byte.
+    pub line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    fn new(path: PathBuf) -> Self {
+        Self {
+            path,
+            line_starts: vec![0],
+        }
+    }
+
+    /// The line, from 1, of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&start| start as usize <= offset)
+    }
+}
+
+/// Where a registered record was defined: its file, the line of its slug and
+/// the line its record starts at.
+#[derive(Clone, Copy)]
+pub(crate) struct Place {
+    pub file: FileId,
+    pub slug_line: usize,
+    pub record_line: Option<usize>,
+}
+
+/// Every problem found so far, and the files they are in.
+#[derive(Default)]
+pub(crate) struct Report {
+    pub files: Vec<SourceFile>,
+    problems: Vec<Problem>,
+    /// Whether some file could not be read or parsed: links into it would all
+    /// look dangling, so what is found past reading is left out.
+    pub unreadable: bool,
+    /// Problems found past reading: links, values, invariants. They are left
+    /// out when a file is unreadable, since they may only echo it.
+    deferred: Vec<Problem>,
+}
+
+impl Report {
+    /// Adds a file to report problems in.
+    pub fn add_file(&mut self, path: PathBuf) -> FileId {
+        self.files.push(SourceFile::new(path));
+        FileId(self.files.len() as u32 - 1)
+    }
+
+    /// The file behind an id.
+    pub fn file(&self, file: FileId) -> &SourceFile {
+        &self.files[file.0 as usize]
+    }
+
+    /// The file behind an id, to fill in its line index.
+    pub fn file_mut(&mut self, file: FileId) -> &mut SourceFile {
+        &mut self.files[file.0 as usize]
+    }
+
+    /// A problem in a file, at a span where it has one.
+    pub fn problem(&mut self, file: FileId, span: Option<Range<usize>>, message: impl Display) {
+        let f = self.file(file);
+        let line = span.map(|s| f.line(s.start));
+        let problem = Problem {
+            file: f.path.clone(),
+            line,
+            message: message.to_string(),
+        };
+        self.problems.push(problem);
+    }
+
+    /// A problem with a whole directory or file, at no line.
+    pub fn problem_with(&mut self, path: PathBuf, message: impl Display) {
+        self.problems.push(Problem {
+            file: path,
+            line: None,
+            message: message.to_string(),
+        });
+    }
+
+    /// A problem with a value, at its place.
+    pub fn at(&mut self, file: FileId, text: &Text, message: impl Display) {
+        self.problem(file, Some(text.span()), message);
+    }
+
+    /// A problem with a whole record, at the line it starts.
+    pub fn at_place(&mut self, place: Place, message: impl Display) {
+        let f = self.file(place.file);
+        self.problems.push(Problem {
+            file: f.path.clone(),
+            line: place.record_line.or(Some(place.slug_line)),
+            message: message.to_string(),
+        });
+    }
+
+    /// Parses a value, reporting it at its place when it is not valid.
+    pub fn value<T, E: Display>(
+        &mut self,
+        file: FileId,
+        text: &Text,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        parse(text.get_ref())
+            .map_err(|e| self.at(file, text, e))
+            .ok()
+    }
+
+    /// Sets the problems found so far aside as found past reading.
+    pub fn defer(&mut self) {
+        self.deferred.append(&mut self.problems);
+    }
+
+    /// Whether any problem was found past reading.
+    pub fn has_deferred(&self) -> bool {
+        !self.deferred.is_empty()
+    }
+
+    /// Every problem, sorted by file and line, each once.
+    pub fn finish(mut self) -> Problems {
+        if !self.unreadable {
+            self.problems.append(&mut self.deferred);
+        }
+        self.problems.sort();
+        self.problems.dedup();
+        Problems(self.problems)
+    }
+
+    /// Parses the slugs of one type and registers them, reporting invalid and
+    /// duplicate ones, also against records registered before (files are read in
+    /// batches, and a type may come from several files). `records` says where
+    /// each slug's record starts in `file`. Returns each record's slug, `None`
+    /// where it was unusable.
+    pub fn register<'a, I: Copy>(
+        &mut self,
+        file: FileId,
+        what: &str,
+        slugs: impl Iterator<Item = (&'a Text, Option<usize>)>,
+        ids: &mut HashMap<Slug, I>,
+        places: &mut Places<I>,
+    ) -> Vec<Option<Slug>> {
+        let mut out = Vec::new();
+        for (text, record_line) in slugs {
+            let place = Place {
+                file,
+                slug_line: self.file(file).line(text.span().start),
+                record_line,
+            };
+            let id = (places.make)(places.places.len() as u32);
+            places.places.push(place);
+            let Some(slug) = self.value(file, text, Slug::parse) else {
+                out.push(None);
+                continue;
+            };
+            if let Some(&first) = ids.get(&slug) {
+                let first = places.places[(places.index)(first)];
+                let here = if first.file == file {
+                    format!("line {}", first.slug_line)
+                } else {
+                    let path = self.file(first.file).path.display();
+                    format!("{path}:{}", first.slug_line)
+                };
+                let message = format!("duplicate {what} slug `{slug}`: first defined at {here}");
+                self.at(file, text, message);
+                out.push(None);
+                continue;
+            }
+            ids.insert(slug.clone(), id);
+            out.push(Some(slug));
+        }
+        out
+    }
+
+    /// Reports every record that reaches itself by following `up` (a parent, a
+    /// predecessor), with the chain it follows.
+    pub fn check_chain<T>(
+        &mut self,
+        what: &str,
+        records: &[Option<T>],
+        places: &[Place],
+        up: impl Fn(&T) -> (&Slug, Option<usize>),
+    ) {
+        for start in 0..records.len() {
+            let mut chain = Vec::new();
+            let mut at = start;
+            while let Some((slug, next)) = records[at].as_ref().map(&up) {
+                chain.push(slug.as_str());
+                match next {
+                    Some(next) if next == start => {
+                        chain.push(chain[0]);
+                        let msg = format!("`{}` is {what}: {}", chain[0], chain.join(" → "));
+                        self.at_place(places[start], msg);
+                        break;
+                    }
+                    Some(next) if chain.len() <= records.len() => at = next,
+                    _ => break,
+                }
+            }
+        }
+    }
+}
+
+/// Where each record of one type was defined, by record position (which is
+/// also the index of its id), kept while the type's slugs are registered.
+pub(crate) struct Places<I> {
+    pub places: Vec<Place>,
+    make: fn(u32) -> I,
+    index: fn(I) -> usize,
+}
+
+impl<I: Copy> Places<I> {
+    /// No places yet, for ids made by `make` and read back by `index`.
+    pub fn new(make: fn(u32) -> I, index: fn(I) -> usize) -> Self {
+        Self {
+            places: Vec::new(),
+            make,
+            index,
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! The indexes of a store: every relation the API follows and the orders its
+//! root lists use, built once from resolved records.
+
+use std::collections::BTreeMap;
+
+use coopgraph_model::*;
+
+use super::Records;
+
+/// Every relation and order the API follows, built once from the records.
+#[derive(Debug, Default)]
+pub(crate) struct Index {
+    pub children: Lists<OrganisationId>,
+    pub org_programmes: Lists<(ProgrammeId, Role)>,
+    pub org_projects: Lists<(ProjectId, Role)>,
+    pub org_roles: Lists<Role>,
+    pub donors: Vec<OrganisationId>,
+    pub programme_projects: Lists<ProjectId>,
+    pub theme_projects: Lists<ProjectId>,
+    pub country_projects: BTreeMap<CountryCode, Vec<ProjectId>>,
+    pub contributions_from: Lists<ContributionId>,
+    pub contributions_to_org: Lists<ContributionId>,
+    pub contributions_to_programme: Lists<ContributionId>,
+    pub contributions_to_project: Lists<ContributionId>,
+    /// Projects whose period is closed, by each year they are active in.
+    pub active_in: BTreeMap<i32, Vec<ProjectId>>,
+    /// Projects with a start and no end: active in every year from the start.
+    pub open_ended: Vec<ProjectId>,
+    /// Every project in each [`ProjectSort`] order, and each project's rank in it.
+    pub project_orders: [Vec<ProjectId>; 3],
+    pub project_ranks: [Vec<u32>; 3],
+    /// Organisations, donors and programmes in each [`NameSort`] order.
+    pub organisation_orders: [Vec<OrganisationId>; 2],
+    pub donor_orders: [Vec<OrganisationId>; 2],
+    pub programme_orders: [Vec<ProgrammeId>; 2],
+}
+
+/// A list of values for each of `0..n` keys, all in one buffer: far smaller than
+/// a `Vec` per key when most lists are short.
+#[derive(Debug)]
+pub(crate) struct Lists<T> {
+    starts: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T> Default for Lists<T> {
+    fn default() -> Self {
+        Self {
+            starts: vec![0],
+            items: Vec::new(),
+        }
+    }
+}
+
+impl<T> Lists<T> {
+    /// Groups `(key, value)` pairs under keys `0..keys`, keeping their order
+    /// within a key.
+    pub fn new(keys: usize, mut pairs: Vec<(u32, T)>) -> Self {
+        pairs.sort_by_key(|&(key, _)| key);
+        let mut starts = vec![0u32; keys + 1];
+        for &(key, _) in &pairs {
+            starts[key as usize + 1] += 1;
+        }
+        for i in 0..keys {
+            starts[i + 1] += starts[i];
+        }
+        Self {
+            starts,
+            items: pairs.into_iter().map(|(_, value)| value).collect(),
+        }
+    }
+}
+
+impl<T> std::ops::Index<usize> for Lists<T> {
+    type Output = [T];
+
+    fn index(&self, key: usize) -> &[T] {
+        match (self.starts.get(key), self.starts.get(key + 1)) {
+            (Some(&start), Some(&end)) => &self.items[start as usize..end as usize],
+            _ => &[],
+        }
+    }
+}
+
+impl Index {
+    /// Builds every index of records that are all resolved.
+    pub fn build(s: &Records) -> Self {
+        let n_org = s.organisations.len();
+        let mut ix = Self::default();
+        let mut children = Vec::new();
+        let mut org_programmes = Vec::new();
+        let mut org_projects = Vec::new();
+        let mut org_roles = Vec::new();
+        let mut programme_projects = Vec::new();
+        let mut theme_projects = Vec::new();
+        let mut contributions_from = Vec::new();
+        let mut to_org = Vec::new();
+        let mut to_programme = Vec::new();
+        let mut to_project = Vec::new();
+        for (i, o) in s.organisations.iter().enumerate() {
+            if let Some(p) = o.parent {
+                children.push((p.0, OrganisationId(i as u32)));
+            }
+        }
+        for (i, p) in s.programmes.iter().enumerate() {
+            for part in &p.participants {
+                org_programmes.push((part.organisation.0, (ProgrammeId(i as u32), part.role)));
+                org_roles.push((part.organisation.0, part.role));
+            }
+        }
+        for (i, p) in s.projects.iter().enumerate() {
+            let id = ProjectId(i as u32);
+            for part in &p.participants {
+                org_projects.push((part.organisation.0, (id, part.role)));
+                org_roles.push((part.organisation.0, part.role));
+            }
+            if let Some(prog) = p.programme {
+                programme_projects.push((prog.0, id));
+            }
+            for t in &p.themes {
+                theme_projects.push((t.0, id));
+            }
+            match (p.period.start(), p.period.end()) {
+                (Some(_), None) => ix.open_ended.push(id),
+                (start, Some(end)) => {
+                    for year in start.map_or(end.year(), |s| s.year())..=end.year() {
+                        ix.active_in.entry(year).or_default().push(id);
+                    }
+                }
+                (None, None) => {}
+            }
+            for c in &p.countries {
+                ix.country_projects.entry(*c).or_default().push(id);
+            }
+        }
+        for (i, c) in s.contributions.iter().enumerate() {
+            let id = ContributionId(i as u32);
+            contributions_from.push((c.from.0, id));
+            org_roles.push((c.from.0, Role::Funding));
+            if let Some(ch) = c.channel {
+                org_roles.push((ch.0, Role::Extending));
+            }
+            match c.to {
+                Recipient::Organisation(o) => to_org.push((o.0, id)),
+                Recipient::Programme(p) => to_programme.push((p.0, id)),
+                Recipient::Project(p) => to_project.push((p.0, id)),
+            }
+        }
+        org_roles.sort_unstable();
+        org_roles.dedup();
+        ix.children = Lists::new(n_org, children);
+        ix.org_programmes = Lists::new(n_org, org_programmes);
+        ix.org_projects = Lists::new(n_org, org_projects);
+        ix.org_roles = Lists::new(n_org, org_roles);
+        ix.programme_projects = Lists::new(s.programmes.len(), programme_projects);
+        ix.theme_projects = Lists::new(s.themes.len(), theme_projects);
+        ix.contributions_from = Lists::new(n_org, contributions_from);
+        ix.contributions_to_org = Lists::new(n_org, to_org);
+        ix.contributions_to_programme = Lists::new(s.programmes.len(), to_programme);
+        ix.contributions_to_project = Lists::new(s.projects.len(), to_project);
+        ix.project_orders = project_orders(&s.projects);
+        ix.organisation_orders = name_orders(&s.organisations, |o| (&o.name, &o.slug))
+            .map(|o| o.into_iter().map(OrganisationId).collect());
+        ix.programme_orders = name_orders(&s.programmes, |p| (&p.name, &p.slug))
+            .map(|o| o.into_iter().map(ProgrammeId).collect());
+        ix.project_ranks = ix.project_orders.each_ref().map(|order| {
+            let mut ranks = vec![0; order.len()];
+            for (rank, id) in order.iter().enumerate() {
+                ranks[id.index()] = rank as u32;
+            }
+            ranks
+        });
+        ix.donors = (0..n_org as u32)
+            .map(OrganisationId)
+            .filter(|o| ix.org_roles[o.index()].contains(&Role::Funding))
+            .collect();
+        ix.donor_orders = ix.organisation_orders.each_ref().map(|order| {
+            order
+                .iter()
+                .copied()
+                .filter(|o| ix.org_roles[o.index()].contains(&Role::Funding))
+                .collect()
+        });
+        ix
+    }
+}
+
+/// Positions of `records` in each [`crate::NameSort`] order.
+fn name_orders<T>(records: &[T], key: impl Fn(&T) -> (&String, &Slug)) -> [Vec<u32>; 2] {
+    let mut by_name: Vec<(String, u32)> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (crate::fold(key(r).0), i as u32))
+        .collect();
+    by_name.sort_unstable();
+    let mut by_slug: Vec<u32> = (0..records.len() as u32).collect();
+    by_slug.sort_unstable_by(|&a, &b| key(&records[a as usize]).1.cmp(key(&records[b as usize]).1));
+    [by_name.into_iter().map(|(_, i)| i).collect(), by_slug]
+}
+
+/// The projects in each [`ProjectSort`] order.
+fn project_orders(projects: &[Project]) -> [Vec<ProjectId>; 3] {
+    let ids = || (0..projects.len() as u32).map(ProjectId);
+    let p = |id: &ProjectId| &projects[id.index()];
+    let mut by_title: Vec<(String, ProjectId)> =
+        ids().map(|id| (crate::fold(&p(&id).title), id)).collect();
+    by_title.sort();
+    let mut by_slug: Vec<ProjectId> = ids().collect();
+    by_slug.sort_by(|a, b| p(a).slug.cmp(&p(b).slug));
+    let mut by_start: Vec<ProjectId> = ids().collect();
+    by_start.sort_by_key(|id| {
+        let start = p(id).period.start();
+        (start.is_none(), start.map(|d| d.first_day()))
+    });
+    [
+        by_title.into_iter().map(|(_, id)| id).collect(),
+        by_slug,
+        by_start,
+    ]
+}
