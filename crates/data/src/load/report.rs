@@ -203,7 +203,7 @@ impl Report {
         places: &[Place],
         up: impl Fn(&T) -> (&Slug, Option<usize>),
     ) {
-        for start in 0..records.len() {
+        for (start, &place) in places.iter().enumerate().take(records.len()) {
             let mut chain = Vec::new();
             let mut at = start;
             while let Some((slug, next)) = records[at].as_ref().map(&up) {
@@ -212,7 +212,7 @@ impl Report {
                     Some(next) if next == start => {
                         chain.push(chain[0]);
                         let msg = format!("`{}` is {what}: {}", chain[0], chain.join(" → "));
-                        self.at_place(places[start], msg);
+                        self.at_place(place, msg);
                         break;
                     }
                     Some(next) if chain.len() <= records.len() => at = next,
