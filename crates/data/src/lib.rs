@@ -10,6 +10,7 @@ mod error;
 mod fold;
 mod generate;
 mod load;
+pub mod query;
 mod raw;
 mod store;
 

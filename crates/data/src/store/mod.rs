@@ -1,10 +1,12 @@
 //! The immutable, indexed dataset that the API reads.
 
 mod index;
+mod text;
 
 use std::collections::HashMap;
 
 use index::Index;
+pub(crate) use text::{FoldedFields, SearchText};
 
 use coopgraph_model::*;
 
@@ -19,6 +21,7 @@ pub struct Store {
     records: Records,
     slugs: Slugs,
     index: Index,
+    text: SearchText,
 }
 
 /// The records of a dataset, every one resolved, in the order of the data files.
@@ -103,10 +106,12 @@ impl Store {
     /// Indexes resolved records, registered under `slugs`, into a store.
     pub(crate) fn build(records: Records, slugs: Slugs) -> Self {
         let index = Index::build(&records);
+        let text = SearchText::build(&records);
         Self {
             records,
             slugs,
             index,
+            text,
         }
     }
 
@@ -117,6 +122,11 @@ impl Store {
         programmes, programme, programme_by_slug: ProgrammeId => Programme;
         projects, project, project_by_slug: ProjectId => Project;
         contributions, contribution, contribution_by_slug: ContributionId => Contribution;
+    }
+
+    /// The searchable text of every record, folded.
+    pub(crate) fn text(&self) -> &SearchText {
+        &self.text
     }
 
     /// How many records of each type the store holds.

@@ -7,3 +7,8 @@ use async_graphql::{Error, ErrorExtensions};
 pub fn bad_input(message: impl Into<String>) -> Error {
     Error::new(message).extend_with(|_, e| e.set("code", "BAD_USER_INPUT"))
 }
+
+/// A query the query layer refused: an unknown slug in a filter.
+pub fn refused(e: coopgraph_data::query::QueryError) -> Error {
+    bad_input(e.to_string())
+}

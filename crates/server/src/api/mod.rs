@@ -7,9 +7,6 @@ mod id;
 pub mod limits;
 mod page;
 mod scalars;
-mod search;
-mod summary;
-mod text;
 mod types;
 
 use std::sync::Arc;

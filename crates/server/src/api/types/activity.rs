@@ -1,12 +1,13 @@
 //! `Activity`: a numbered item of a project's work plan, and its filter.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
-use coopgraph_data::Store;
+use async_graphql::{Context, ID, InputObject, Object};
 use coopgraph_model::{self as model, ActivityId};
 
-use super::*;
 use crate::api::id::{Kind, encode};
-use crate::api::text;
+use coopgraph_data::query;
+
+use super::{Project, Source, store};
+use crate::api::batch::Item;
 
 /// A numbered item of a project's work plan.
 #[derive(Clone)]
@@ -72,23 +73,11 @@ pub struct ActivityFilter {
     pub text: Option<String>,
 }
 
-impl ActivityFilter {
-    /// The activities that pass the filter, by project in dataset order, then by
-    /// position.
-    pub fn apply(&self, s: &Store) -> Result<Vec<ActivityId>> {
-        let projects = slugs("project", "project", &self.project, |x| {
-            s.project_by_slug(x)
-        })?;
-        let query = self.text.as_deref().and_then(text::Query::new);
-        Ok((0..s.activities().len() as u32)
-            .map(ActivityId)
-            .filter(|&id| {
-                let a = s.activity(id);
-                projects.as_ref().is_none_or(|p| p.contains(&a.project))
-                    && query
-                        .as_ref()
-                        .is_none_or(|q| q.matches([a.description.as_str()]))
-            })
-            .collect())
+impl From<ActivityFilter> for query::ActivityFilter {
+    fn from(f: ActivityFilter) -> Self {
+        Self {
+            project: f.project,
+            text: f.text,
+        }
     }
 }

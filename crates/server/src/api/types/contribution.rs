@@ -1,14 +1,17 @@
 //! `Contribution`: one flow of money, and the filter over contributions.
 
-use std::collections::HashSet;
-
-use async_graphql::{Context, ID, InputObject, Object, Result};
-use coopgraph_data::Store;
+use async_graphql::{Context, ID, InputObject, Object};
 use coopgraph_model::{self as model, ContributionId};
 
-use super::*;
 use crate::api::id::{Kind, encode};
 use crate::api::scalars::{Decimal, PartialDate};
+use coopgraph_data::query;
+
+use super::{
+    ContributionKind, ContributionOrderField, Money, OrderDirection, Organisation, Period,
+    Programme, Project, Recipient, Source, store,
+};
+use crate::api::batch::Item;
 
 /// One flow of money from an organisation to an organisation, programme or
 /// project: the edges along which money can be followed.
@@ -165,65 +168,13 @@ pub struct ContributionOrder {
     pub direction: OrderDirection,
 }
 
-impl ContributionFilter {
-    /// The contributions that pass the filter, in dataset order.
-    pub fn matching(&self, s: &Store) -> Result<Vec<ContributionId>> {
-        let from = slugs("from", "organisation", &self.from, |x| {
-            s.organisation_by_slug(x)
-        })?;
-        let to: Option<HashSet<model::Recipient>> = match &self.to {
-            None => None,
-            Some(list) => Some(
-                list.iter()
-                    .map(|slug| {
-                        let found: Vec<model::Recipient> = [
-                            s.organisation_by_slug(slug).map(model::Recipient::Organisation),
-                            s.programme_by_slug(slug).map(model::Recipient::Programme),
-                            s.project_by_slug(slug).map(model::Recipient::Project),
-                        ]
-                        .into_iter()
-                        .flatten()
-                        .collect();
-                        if found.is_empty() {
-                            Err(bad_input(format!("`filter.to`: no organisation, programme or project has the slug `{slug}`")))
-                        } else {
-                            Ok(found)
-                        }
-                    })
-                    .collect::<Result<Vec<_>>>()?
-                    .into_iter()
-                    .flatten()
-                    .collect(),
-            ),
-        };
-        Ok((0..s.contributions().len() as u32)
-            .map(ContributionId)
-            .filter(|&id| {
-                let c = s.contribution(id);
-                from.as_ref().is_none_or(|f| f.contains(&c.from))
-                    && to.as_ref().is_none_or(|t| t.contains(&c.to))
-                    && any_of(&self.kind, &c.kind.into())
-                    && self.year.is_none_or(|y| c.is_in_year(y))
-            })
-            .collect())
-    }
-
-    /// The contributions that pass the filter, sorted by `order`.
-    pub fn apply(&self, s: &Store, order: &ContributionOrder) -> Result<Vec<ContributionId>> {
-        let mut out = self.matching(s)?;
-        match order.field {
-            ContributionOrderField::Date => out.sort_by_key(|&id| {
-                let c = s.contribution(id);
-                let when = c.date.or(c.period.start());
-                (when.is_none(), when.map(|d| d.first_day()))
-            }),
-            ContributionOrderField::Slug => {
-                out.sort_by(|&a, &b| s.contribution(a).slug.cmp(&s.contribution(b).slug))
-            }
+impl From<ContributionFilter> for query::ContributionFilter {
+    fn from(f: ContributionFilter) -> Self {
+        Self {
+            from: f.from,
+            to: f.to,
+            kind: f.kind.map(|ks| ks.into_iter().map(Into::into).collect()),
+            year: f.year,
         }
-        if order.direction == OrderDirection::Desc {
-            out.reverse();
-        }
-        Ok(out)
     }
 }

@@ -3,8 +3,10 @@
 use async_graphql::{Context, ID, Object, Result};
 use coopgraph_model::CountryCode as Code;
 
-use super::*;
+use super::{ProjectConnection, nested_page, store};
+use crate::api::batch::Item;
 use crate::api::id::{Kind, encode};
+use crate::api::page::PageArgs;
 use crate::api::scalars::CountryCode;
 
 /// A country, named by its ISO 3166-1 code.

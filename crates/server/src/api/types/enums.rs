@@ -81,6 +81,7 @@ pub enum ContributionKind {
 
 /// Which way a list is sorted.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
+#[graphql(remote = "coopgraph_data::query::Direction")]
 pub enum OrderDirection {
     /// Smallest first: A to Z, oldest first.
     #[default]
@@ -91,6 +92,7 @@ pub enum OrderDirection {
 
 /// What organisations and programmes can be sorted by.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
+#[graphql(remote = "coopgraph_data::NameSort")]
 pub enum NameOrderField {
     /// The name, ignoring case and diacritics.
     #[default]
@@ -101,6 +103,7 @@ pub enum NameOrderField {
 
 /// What projects can be sorted by.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
+#[graphql(remote = "coopgraph_data::ProjectSort")]
 pub enum ProjectOrderField {
     /// The title, ignoring case and diacritics.
     #[default]
@@ -113,6 +116,7 @@ pub enum ProjectOrderField {
 
 /// What contributions can be sorted by.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
+#[graphql(remote = "coopgraph_data::query::ContributionSort")]
 pub enum ContributionOrderField {
     /// When the contribution was made (its date, or its period's start); those
     /// with no known date come last.

@@ -7,13 +7,11 @@ mod enums;
 mod organisation;
 mod programme;
 mod project;
-mod query;
+mod root;
+mod summary;
 mod values;
 
-use std::collections::HashSet;
-use std::hash::Hash;
-
-use async_graphql::{Context, Interface, Result, Union};
+use async_graphql::{Context, Interface, Union};
 use coopgraph_data::Store;
 
 pub use activity::Activity;
@@ -22,13 +20,12 @@ pub use country::Country;
 pub use enums::*;
 pub use organisation::Organisation;
 pub use programme::Programme;
-pub use project::{Project, ProjectFilter};
-pub use query::Query;
+pub use project::Project;
+pub use root::Query;
 pub use values::*;
 
 use super::Snapshot;
 use super::batch::{Deadline, Item, Level, Lookups};
-use super::error::bad_input;
 use super::page::{Page, PageArgs, connection};
 
 /// The dataset this request reads.
@@ -161,28 +158,4 @@ where
         .into_iter()
         .map(T::from)
         .collect()
-}
-
-/// Resolves the slugs of a filter field to ids, refusing unknown ones with the
-/// filter's path in the message. `None` when the field was not given.
-pub fn slugs<Id: Eq + Hash>(
-    field: &str,
-    what: &str,
-    slugs: &Option<Vec<String>>,
-    find: impl Fn(&str) -> Option<Id>,
-) -> Result<Option<HashSet<Id>>> {
-    let Some(slugs) = slugs else { return Ok(None) };
-    slugs
-        .iter()
-        .map(|s| {
-            find(s)
-                .ok_or_else(|| bad_input(format!("`filter.{field}`: no {what} has the slug `{s}`")))
-        })
-        .collect::<Result<HashSet<_>>>()
-        .map(Some)
-}
-
-/// Whether a value passes an optional list filter: absent lets everything through.
-pub fn any_of<T: PartialEq>(filter: &Option<Vec<T>>, value: &T) -> bool {
-    filter.as_ref().is_none_or(|f| f.contains(value))
 }

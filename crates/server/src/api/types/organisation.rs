@@ -1,13 +1,18 @@
 //! `Organisation`: any actor, and the filter over organisations.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use coopgraph_data::{NameSort, Store};
 use coopgraph_model::{self as model, OrganisationId, Recipient};
 
-use super::*;
 use crate::api::id::{Kind, encode};
 use crate::api::scalars::CountryCode;
-use crate::api::text;
+use coopgraph_data::query;
+
+use super::{
+    ContributionConnection, Country, NameOrderField, OrderDirection, OrganisationKind,
+    ProgrammeConnection, ProjectConnection, Role, Source, nested_list, nested_page, store,
+};
+use crate::api::batch::Item;
+use crate::api::page::PageArgs;
 
 /// Any actor: a government, a ministry, a union, an agency, a fund, a company.
 #[derive(Clone)]
@@ -251,64 +256,13 @@ pub struct OrganisationOrder {
     pub direction: OrderDirection,
 }
 
-impl OrganisationFilter {
-    /// Whether the filter lets every organisation through.
-    fn is_empty(&self) -> bool {
-        let Self {
-            role,
-            kind,
-            country,
-            text,
-        } = self;
-        role.is_none() && kind.is_none() && country.is_none() && text.is_none()
-    }
-
-    /// The organisations (only donors if `donors`) that pass the filter, in
-    /// `order`: a walk through an order the store keeps ready.
-    pub fn apply(&self, s: &Store, donors: bool, order: &OrganisationOrder) -> Vec<OrganisationId> {
-        let sort = match order.field {
-            NameOrderField::Name => NameSort::Name,
-            NameOrderField::Slug => NameSort::Slug,
-        };
-        let all = if donors {
-            s.donors_sorted(sort)
-        } else {
-            s.organisations_sorted(sort)
-        };
-        let query = self.text.as_deref().and_then(text::Query::new);
-        let mut out: Vec<OrganisationId> = if self.is_empty() {
-            all.to_vec()
-        } else {
-            all.iter()
-                .copied()
-                .filter(|&id| {
-                    let o = s.organisation(id);
-                    any_of(&self.kind, &o.kind.into())
-                        && self.role.as_ref().is_none_or(|roles| {
-                            s.roles(id).iter().any(|r| roles.contains(&Role::from(*r)))
-                        })
-                        && self.country.as_ref().is_none_or(|cs| {
-                            o.country.is_some_and(|c| cs.contains(&CountryCode(c)))
-                        })
-                        && query.as_ref().is_none_or(|q| {
-                            let fields = [
-                                o.name.as_str(),
-                                o.acronym.as_deref().unwrap_or(""),
-                                o.description.as_deref().unwrap_or(""),
-                            ];
-                            q.matches(
-                                fields
-                                    .into_iter()
-                                    .chain(o.former_names.iter().map(String::as_str))
-                                    .collect::<Vec<_>>(),
-                            )
-                        })
-                })
-                .collect()
-        };
-        if order.direction == OrderDirection::Desc {
-            out.reverse();
+impl From<OrganisationFilter> for query::OrganisationFilter {
+    fn from(f: OrganisationFilter) -> Self {
+        Self {
+            role: f.role.map(|rs| rs.into_iter().map(Into::into).collect()),
+            kind: f.kind.map(|ks| ks.into_iter().map(Into::into).collect()),
+            country: f.country.map(|cs| cs.into_iter().map(|c| c.0).collect()),
+            text: f.text,
         }
-        out
     }
 }

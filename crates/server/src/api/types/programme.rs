@@ -1,12 +1,17 @@
 //! `Programme`: a named vehicle under which projects run, and its filter.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use coopgraph_data::{NameSort, Store};
 use coopgraph_model::{self as model, ProgrammeId, Recipient};
 
-use super::*;
 use crate::api::id::{Kind, encode};
-use crate::api::text;
+use coopgraph_data::query;
+
+use super::{
+    ContributionConnection, FundingModality, NameOrderField, OrderDirection, Organisation,
+    Participation, Period, ProjectConnection, Source, nested_list, nested_page, store,
+};
+use crate::api::batch::Item;
+use crate::api::page::PageArgs;
 
 /// A named vehicle under which projects run: the ILO/Japan Multi-bilateral
 /// Programme, a trust fund, an emergency grant.
@@ -199,41 +204,14 @@ pub struct ProgrammeOrder {
     pub direction: OrderDirection,
 }
 
-impl ProgrammeFilter {
-    /// The programmes that pass the filter, sorted by `order`.
-    pub fn apply(&self, s: &Store, order: &ProgrammeOrder) -> Result<Vec<ProgrammeId>> {
-        let donors = slugs("donor", "organisation", &self.donor, |x| {
-            s.organisation_by_slug(x)
-        })?;
-        let sort = match order.field {
-            NameOrderField::Name => NameSort::Name,
-            NameOrderField::Slug => NameSort::Slug,
-        };
-        let query = self.text.as_deref().and_then(text::Query::new);
-        let mut out: Vec<ProgrammeId> = s
-            .programmes_sorted(sort)
-            .iter()
-            .copied()
-            .filter(|&id| {
-                let p = s.programme(id);
-                self.modality
-                    .as_ref()
-                    .is_none_or(|m| p.modality.is_some_and(|pm| m.contains(&pm.into())))
-                    && donors
-                        .as_ref()
-                        .is_none_or(|d| funders(&p.participants).iter().any(|o| d.contains(o)))
-                    && query.as_ref().is_none_or(|q| {
-                        q.matches([
-                            p.name.as_str(),
-                            p.acronym.as_deref().unwrap_or(""),
-                            p.description.as_deref().unwrap_or(""),
-                        ])
-                    })
-            })
-            .collect();
-        if order.direction == OrderDirection::Desc {
-            out.reverse();
+impl From<ProgrammeFilter> for query::ProgrammeFilter {
+    fn from(f: ProgrammeFilter) -> Self {
+        Self {
+            donor: f.donor,
+            modality: f
+                .modality
+                .map(|ms| ms.into_iter().map(Into::into).collect()),
+            text: f.text,
         }
-        Ok(out)
     }
 }

@@ -1,16 +1,19 @@
 //! `Project`: one piece of work, and the filter over projects.
 
-use std::collections::HashSet;
-
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use coopgraph_data::{ProjectSort, Store};
-use coopgraph_model::{self as model, ProgrammeId, ProjectId, Recipient};
+use coopgraph_data::query;
+use coopgraph_model::{self as model, ProjectId, Recipient};
 
 use super::programme::funders;
-use super::*;
+use super::{
+    ActivityConnection, ContributionConnection, Country, Money, OrderDirection, Organisation,
+    Participation, Period, Place, Programme, ProjectOrderField, Source, Theme, nested_list,
+    nested_page, store,
+};
+use crate::api::batch::Item;
 use crate::api::id::{Kind, encode};
+use crate::api::page::PageArgs;
 use crate::api::scalars::CountryCode;
-use crate::api::text;
 
 /// One piece of work: what it aims at, where and when, for how much, who funds and
 /// who carries it out, and its activities.
@@ -234,176 +237,16 @@ pub struct ProjectOrder {
     pub direction: OrderDirection,
 }
 
-impl ProjectFilter {
-    /// The projects that pass the filter, in dataset order.
-    pub fn matching(&self, s: &Store) -> Result<Vec<ProjectId>> {
-        let donors = slugs("donor", "organisation", &self.donor, |x| {
-            s.organisation_by_slug(x)
-        })?;
-        let implementers = slugs("implementer", "organisation", &self.implementer, |x| {
-            s.organisation_by_slug(x)
-        })?;
-        let themes = slugs("theme", "theme", &self.theme, |x| s.theme_by_slug(x))?;
-        let programmes = self.programmes(s)?;
-        let query = self.text.as_deref().and_then(text::Query::new);
-        // The indexes give candidates for every field but `text`; the smallest
-        // set is checked against the whole filter.
-        let with_role = |set: &Option<HashSet<model::OrganisationId>>, role| {
-            set.as_ref().map(|set| {
-                let ids: Vec<_> = set.iter().copied().collect();
-                union(s.projects_of_organisations(&ids).into_iter().map(|list| {
-                    list.iter()
-                        .filter(move |(_, r)| *r == role)
-                        .map(|(id, _)| *id)
-                }))
-            })
-        };
-        let candidates = [
-            with_role(&donors, model::Role::Funding),
-            with_role(&implementers, model::Role::Implementing),
-            programmes.as_ref().map(|set| {
-                let ids: Vec<_> = set.iter().copied().collect();
-                union(
-                    s.projects_of_programmes(&ids)
-                        .into_iter()
-                        .map(|l| l.iter().copied()),
-                )
-            }),
-            themes.as_ref().map(|set| {
-                let ids: Vec<_> = set.iter().copied().collect();
-                union(
-                    s.projects_of_themes(&ids)
-                        .into_iter()
-                        .map(|l| l.iter().copied()),
-                )
-            }),
-            self.country.as_ref().map(|cs| {
-                let codes: Vec<_> = cs.iter().map(|c| c.0).collect();
-                union(
-                    s.projects_of_countries(&codes)
-                        .into_iter()
-                        .map(|l| l.iter().copied()),
-                )
-            }),
-            self.active_in.map(|y| s.projects_active_in(y)),
-        ]
-        .into_iter()
-        .flatten()
-        .min_by_key(Vec::len)
-        .unwrap_or_else(|| (0..s.projects().len() as u32).map(ProjectId).collect());
-        Ok(candidates
-            .into_iter()
-            .filter(|&id| {
-                let p = s.project(id);
-                let has = |set: &Option<HashSet<model::OrganisationId>>, role| {
-                    set.as_ref().is_none_or(|set| {
-                        p.participants
-                            .iter()
-                            .any(|x| x.role == role && set.contains(&x.organisation))
-                    })
-                };
-                has(&donors, model::Role::Funding)
-                    && has(&implementers, model::Role::Implementing)
-                    && programmes
-                        .as_ref()
-                        .is_none_or(|set| p.programme.is_some_and(|x| set.contains(&x)))
-                    && themes
-                        .as_ref()
-                        .is_none_or(|set| p.themes.iter().any(|t| set.contains(t)))
-                    && self
-                        .country
-                        .as_ref()
-                        .is_none_or(|cs| p.countries.iter().any(|c| cs.contains(&CountryCode(*c))))
-                    && self.active_in.is_none_or(|y| p.period.is_active_in(y))
-                    && query.as_ref().is_none_or(|q| {
-                        let mut fields = vec![
-                            p.title.as_str(),
-                            p.acronym.as_deref().unwrap_or(""),
-                            p.objective.as_deref().unwrap_or(""),
-                        ];
-                        fields.extend(p.places.iter().map(|x| x.name.as_str()));
-                        fields.extend(p.countries.iter().map(|c| c.name()));
-                        fields.extend(
-                            p.activities
-                                .iter()
-                                .map(|a| s.activity(*a).description.as_str()),
-                        );
-                        q.matches(fields)
-                    })
-            })
-            .collect())
-    }
-
-    /// The programmes the `programme` field names, with every programme within
-    /// them; `None` when the field was not given.
-    pub fn programmes(&self, s: &Store) -> Result<Option<HashSet<ProgrammeId>>> {
-        Ok(slugs("programme", "programme", &self.programme, |x| {
-            s.programme_by_slug(x)
-        })?
-        .map(|p| with_descendants(s, p)))
-    }
-
-    /// Whether the filter lets every project through.
-    fn is_empty(&self) -> bool {
-        let Self {
-            donor,
-            programme,
-            implementer,
-            country,
-            theme,
-            active_in,
-            text,
-        } = self;
-        donor.is_none()
-            && programme.is_none()
-            && implementer.is_none()
-            && country.is_none()
-            && theme.is_none()
-            && active_in.is_none()
-            && text.is_none()
-    }
-
-    /// The projects that pass the filter, sorted by `order` with the orders the
-    /// store keeps ready.
-    pub fn apply(&self, s: &Store, order: &ProjectOrder) -> Result<Vec<ProjectId>> {
-        let sort = match order.field {
-            ProjectOrderField::Title => ProjectSort::Title,
-            ProjectOrderField::Slug => ProjectSort::Slug,
-            ProjectOrderField::Start => ProjectSort::Start,
-        };
-        let mut out = if self.is_empty() {
-            s.projects_sorted(sort).to_vec()
-        } else {
-            let mut out = self.matching(s)?;
-            out.sort_unstable_by_key(|&id| s.project_rank(sort, id));
-            out
-        };
-        if order.direction == OrderDirection::Desc {
-            out.reverse();
-        }
-        Ok(out)
-    }
-}
-
-/// The ids in any of `lists`, each once, in dataset order.
-fn union<I: Iterator<Item = ProjectId>>(lists: impl Iterator<Item = I>) -> Vec<ProjectId> {
-    let mut out: Vec<ProjectId> = lists.flatten().collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-/// The programmes given and every programme within them, at any depth.
-fn with_descendants(s: &Store, mut set: HashSet<ProgrammeId>) -> HashSet<ProgrammeId> {
-    loop {
-        let before = set.len();
-        for (i, p) in s.programmes().iter().enumerate() {
-            if p.parent.is_some_and(|parent| set.contains(&parent)) {
-                set.insert(ProgrammeId(i as u32));
-            }
-        }
-        if set.len() == before {
-            return set;
+impl From<ProjectFilter> for query::ProjectFilter {
+    fn from(f: ProjectFilter) -> Self {
+        Self {
+            donor: f.donor,
+            programme: f.programme,
+            implementer: f.implementer,
+            country: f.country.map(|cs| cs.into_iter().map(|c| c.0).collect()),
+            theme: f.theme,
+            active_in: f.active_in,
+            text: f.text,
         }
     }
 }

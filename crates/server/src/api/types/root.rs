@@ -1,21 +1,25 @@
 //! The root query.
 
 use async_graphql::{Context, ID, Object, Result};
-use coopgraph_model::{ActivityId, ContributionId, ProgrammeId, ProjectId};
 
 use super::activity::ActivityFilter;
 use super::contribution::{ContributionFilter, ContributionOrder};
 use super::organisation::{OrganisationFilter, OrganisationOrder};
 use super::programme::{ProgrammeFilter, ProgrammeOrder};
 use super::project::{ProjectFilter, ProjectOrder};
-use super::*;
-use crate::api::id::{self, Kind};
-use crate::api::scalars::CountryCode;
-use crate::api::search::{Hit, search};
-use crate::api::summary::{
-    FundingFilter, FundingSummaryRow, SummaryGroup, SummaryMeasure, summarise,
+use super::summary::{FundingFilter, FundingSummaryRow, SummaryGroup, SummaryMeasure};
+use super::{
+    Activity, ActivityConnection, Contribution, ContributionConnection, Country, Node,
+    Organisation, OrganisationConnection, Programme, ProgrammeConnection, Project,
+    ProjectConnection, SearchResult, Theme, root_page, store,
 };
-use crate::api::text;
+use crate::api::batch::{Item, Level, Lookups};
+use crate::api::error::bad_input;
+use crate::api::error::refused;
+use crate::api::id::{self, Kind};
+use crate::api::page::PageArgs;
+use crate::api::scalars::CountryCode;
+use coopgraph_data::query::{self, Hit};
 
 /// The most ids `nodes` takes, and the most results `search` returns.
 const MAX_IDS: usize = 100;
@@ -121,10 +125,15 @@ impl Query {
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<OrganisationConnection> {
         let args = PageArgs::new(after, before, first, last)?;
-        let ids =
-            filter
-                .unwrap_or_default()
-                .apply(store(ctx), false, &order_by.unwrap_or_default());
+        let order = order_by.unwrap_or_default();
+        let filter = filter.unwrap_or_default().into();
+        let ids = query::organisations(
+            store(ctx),
+            query::Which::All,
+            &filter,
+            order.field.into(),
+            order.direction.into(),
+        );
         Ok(root_page(ctx, ids, &args))
     }
 
@@ -145,9 +154,15 @@ impl Query {
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<OrganisationConnection> {
         let args = PageArgs::new(after, before, first, last)?;
-        let ids = filter
-            .unwrap_or_default()
-            .apply(store(ctx), true, &order_by.unwrap_or_default());
+        let order = order_by.unwrap_or_default();
+        let filter = filter.unwrap_or_default().into();
+        let ids = query::organisations(
+            store(ctx),
+            query::Which::Donors,
+            &filter,
+            order.field.into(),
+            order.direction.into(),
+        );
         Ok(root_page(ctx, ids, &args))
     }
 
@@ -165,9 +180,15 @@ impl Query {
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<ProgrammeConnection> {
         let args = PageArgs::new(after, before, first, last)?;
-        let ids: Vec<ProgrammeId> = filter
-            .unwrap_or_default()
-            .apply(store(ctx), &order_by.unwrap_or_default())?;
+        let order = order_by.unwrap_or_default();
+        let filter = filter.unwrap_or_default().into();
+        let ids = query::programmes(
+            store(ctx),
+            &filter,
+            order.field.into(),
+            order.direction.into(),
+        )
+        .map_err(refused)?;
         Ok(root_page(ctx, ids, &args))
     }
 
@@ -185,9 +206,15 @@ impl Query {
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<ProjectConnection> {
         let args = PageArgs::new(after, before, first, last)?;
-        let ids: Vec<ProjectId> = filter
-            .unwrap_or_default()
-            .apply(store(ctx), &order_by.unwrap_or_default())?;
+        let order = order_by.unwrap_or_default();
+        let filter = filter.unwrap_or_default().into();
+        let ids = query::projects(
+            store(ctx),
+            &filter,
+            order.field.into(),
+            order.direction.into(),
+        )
+        .map_err(refused)?;
         Ok(root_page(ctx, ids, &args))
     }
 
@@ -203,7 +230,8 @@ impl Query {
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<ActivityConnection> {
         let args = PageArgs::new(after, before, first, last)?;
-        let ids: Vec<ActivityId> = filter.unwrap_or_default().apply(store(ctx))?;
+        let filter = filter.unwrap_or_default().into();
+        let ids = query::activities(store(ctx), &filter).map_err(refused)?;
         Ok(root_page(ctx, ids, &args))
     }
 
@@ -223,9 +251,15 @@ impl Query {
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<ContributionConnection> {
         let args = PageArgs::new(after, before, first, last)?;
-        let ids: Vec<ContributionId> = filter
-            .unwrap_or_default()
-            .apply(store(ctx), &order_by.unwrap_or_default())?;
+        let order = order_by.unwrap_or_default();
+        let filter = filter.unwrap_or_default().into();
+        let ids = query::contributions(
+            store(ctx),
+            &filter,
+            order.field.into(),
+            order.direction.into(),
+        )
+        .map_err(refused)?;
         Ok(root_page(ctx, ids, &args))
     }
 
@@ -242,7 +276,7 @@ impl Query {
     /// Every theme projects are grouped by, by name.
     async fn themes(&self, ctx: &Context<'_>) -> Vec<Theme> {
         let mut themes: Vec<Theme> = store(ctx).themes().iter().map(Theme::from).collect();
-        themes.sort_by_cached_key(|t| text::fold(&t.name));
+        themes.sort_by_cached_key(|t| coopgraph_data::fold(&t.name));
         themes
     }
 
@@ -265,11 +299,11 @@ impl Query {
                     "`first: {first}` is out of range: search returns 0 to {MAX_IDS} results"
                 ))
             })?;
-        let Some(query) = text::Query::new(&text) else {
+        let Some(text) = query::TextQuery::new(&text) else {
             return Ok(Vec::new());
         };
         Lookups::count(ctx);
-        let hits = search(store(ctx), &query, first);
+        let hits = query::search(store(ctx), &text, first);
         // One level per type, so that the fields of the results batch too.
         let orgs = Level::new(
             hits.iter()
@@ -346,7 +380,10 @@ impl Query {
         #[graphql(desc = "Which budgets or contributions to count.")] filter: Option<FundingFilter>,
     ) -> Result<Vec<FundingSummaryRow>> {
         Lookups::count(ctx);
-        summarise(store(ctx), group_by, measure, &filter.unwrap_or_default())
+        let filter = filter.unwrap_or_default().into();
+        let rows = query::funding_summary(store(ctx), group_by.into(), measure.into(), &filter)
+            .map_err(refused)?;
+        Ok(rows.into_iter().map(FundingSummaryRow::from).collect())
     }
 }
 

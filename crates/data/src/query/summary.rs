@@ -1,91 +1,97 @@
-//! `fundingSummary`: budgets or contributions grouped by donor, programme, country,
-//! year or theme, with one total per currency.
+//! The funding summary: budgets or contributions grouped by donor, programme,
+//! country, year or theme, with one total per currency.
 
 use std::collections::{BTreeMap, HashMap};
 
-use async_graphql::{Enum, InputObject, Result, SimpleObject};
-use coopgraph_data::Store;
-use coopgraph_model::{self as model, CurrencyCode, ProjectId, Recipient, Role};
+use coopgraph_model::{
+    ContributionKind, CountryCode, CurrencyCode, OrganisationId, ProgrammeId, ProjectId, Recipient,
+    Role, ThemeId,
+};
 use rust_decimal::Decimal;
 
-use super::scalars;
-use super::text;
-use super::types::{ContributionKind, Money, ProjectFilter, slugs};
+use super::projects::{ProjectFilter, matching, programmes_within};
+use super::{QueryError, resolve};
+use crate::{Store, fold};
 
-/// What `fundingSummary` groups by.
-#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+/// What a summary groups by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SummaryGroup {
     /// The organisation that funds: a project's FUNDING participants, or a
-    /// contribution's payer. A project with two donors counts in both rows.
+    /// contribution's payer.
     Donor,
-    /// The programme: a project's, or the one a contribution is paid to (directly
-    /// or through its project).
+    /// The programme: a project's, or the one a contribution is paid to
+    /// (directly or through its project).
     Programme,
-    /// The country a project works in. A project in two countries counts in both
-    /// rows: the source gives no split.
+    /// The country a project works in.
     Country,
     /// The year a project starts, or a contribution is made.
     Year,
-    /// A project's theme. A project with two themes counts in both rows.
+    /// A project's theme.
     Theme,
 }
 
-/// What money `fundingSummary` adds up.
-#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Default)]
-pub enum SummaryMeasure {
+/// What money a summary adds up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Measure {
     /// Project budgets.
     #[default]
     Budgets,
-    /// Contributions, by their amounts. Pledges are left out unless asked for by
-    /// `filter.kind`, since the payments that honour them are counted already.
+    /// Contributions.
     Contributions,
 }
 
-/// Which budgets or contributions `fundingSummary` counts. Fields combine with AND;
-/// the values in one list with OR.
-#[derive(InputObject, Default, Debug)]
+/// Which budgets or contributions a summary counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FundingFilter {
-    /// Funded (BUDGETS) or paid (CONTRIBUTIONS) by any of these organisations (slugs).
+    /// Funded (budgets) or paid (contributions) by any of these organisations (slugs).
     pub donor: Option<Vec<String>>,
     /// Of any of these programmes (slugs) or programmes within them.
     pub programme: Option<Vec<String>>,
     /// Of projects in any of these countries.
-    pub country: Option<Vec<scalars::CountryCode>>,
+    pub country: Option<Vec<CountryCode>>,
     /// Of projects with any of these themes (slugs).
     pub theme: Option<Vec<String>>,
-    /// Projects running in this year (BUDGETS), or contributions made in it
-    /// (CONTRIBUTIONS).
+    /// Projects running in this year (budgets), or contributions made in it.
     pub year: Option<i32>,
-    /// Contributions of any of these kinds (CONTRIBUTIONS only); all but PLEDGE
-    /// when absent.
+    /// Contributions of any of these kinds; all but pledges when absent.
     pub kind: Option<Vec<ContributionKind>>,
 }
 
+/// One total of a row: the sum of the amounts in one currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Total {
+    /// The currency.
+    pub currency: CurrencyCode,
+    /// The sum, normalised ("1200000", not "1200000.00").
+    pub amount: Decimal,
+    /// Whether some amount added was approximate.
+    pub approximate: bool,
+}
+
 /// One group of a funding summary.
-#[derive(SimpleObject, Debug)]
-pub struct FundingSummaryRow {
-    /// What the row groups by: a slug (donor, programme, theme), a country code or a
-    /// year; null for the records where the source does not say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryRow {
+    /// A slug (donor, programme, theme), a country code or a year; `None` for the
+    /// records where the source does not say.
     pub key: Option<String>,
     /// A readable name for the key.
     pub label: String,
-    /// The money, one total per currency, by currency code; never converted.
-    pub totals: Vec<Money>,
+    /// One total per currency, by currency code.
+    pub totals: Vec<Total>,
     /// How many distinct projects the row covers.
-    pub project_count: i32,
-    /// How many records (budgets or contributions) the row adds up, with or
-    /// without an amount.
-    pub record_count: i32,
+    pub project_count: usize,
+    /// How many records (budgets or contributions) the row adds up.
+    pub record_count: usize,
 }
 
 /// What a row groups by, before it is named: cheap to hash while adding up.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Key {
-    Organisation(model::OrganisationId),
-    Programme(model::ProgrammeId),
-    Country(model::CountryCode),
+    Organisation(OrganisationId),
+    Programme(ProgrammeId),
+    Country(CountryCode),
     Year(i32),
-    Theme(model::ThemeId),
+    Theme(ThemeId),
 }
 
 #[derive(Default)]
@@ -96,57 +102,17 @@ struct Row {
     records: usize,
 }
 
-/// How a group sorts (years by number, the rest by folded label), its key and
-/// its label.
-fn name(s: &Store, key: Key) -> ((Option<i32>, String), String, String) {
-    let named = |name: &str, slug: &model::Slug| {
-        ((None, text::fold(name)), slug.to_string(), name.to_owned())
-    };
-    match key {
-        Key::Organisation(id) => named(&s.organisation(id).name, &s.organisation(id).slug),
-        Key::Programme(id) => named(&s.programme(id).name, &s.programme(id).slug),
-        Key::Theme(id) => named(&s.theme(id).name, &s.theme(id).slug),
-        Key::Country(c) => (
-            (None, c.alpha2().to_owned()),
-            c.alpha2().to_owned(),
-            c.name().to_owned(),
-        ),
-        Key::Year(y) => ((Some(y), String::new()), y.to_string(), y.to_string()),
-    }
-}
-
-/// The groups a project falls in.
-fn project_keys(
-    s: &Store,
-    group: SummaryGroup,
-    id: ProjectId,
-    funders: &[model::OrganisationId],
-) -> Vec<Key> {
-    let p = s.project(id);
-    match group {
-        SummaryGroup::Donor => funders.iter().map(|&o| Key::Organisation(o)).collect(),
-        SummaryGroup::Programme => p.programme.map(Key::Programme).into_iter().collect(),
-        SummaryGroup::Country => p.countries.iter().map(|&c| Key::Country(c)).collect(),
-        SummaryGroup::Year => p
-            .period
-            .start()
-            .map(|d| Key::Year(d.year()))
-            .into_iter()
-            .collect(),
-        SummaryGroup::Theme => p.themes.iter().map(|&t| Key::Theme(t)).collect(),
-    }
-}
-
 /// Groups and adds up budgets or contributions. Rows come sorted by year or by
-/// label, with the row of records that say nothing (key null) last.
-pub fn summarise(
+/// label, with the row of records that say nothing (key `None`) last. Rows can
+/// overlap: a project in two countries counts in both.
+pub fn funding_summary(
     s: &Store,
     group: SummaryGroup,
-    measure: SummaryMeasure,
+    measure: Measure,
     filter: &FundingFilter,
-) -> Result<Vec<FundingSummaryRow>> {
+) -> Result<Vec<SummaryRow>, QueryError> {
     let mut rows: HashMap<Option<Key>, Row> = HashMap::new();
-    let mut add = |keys: Vec<Key>, money: Option<&model::Money>, project: Option<ProjectId>| {
+    let mut add = |keys: Vec<Key>, money: Option<&coopgraph_model::Money>, project| {
         let keys: Vec<Option<Key>> = if keys.is_empty() {
             vec![None]
         } else {
@@ -166,18 +132,18 @@ pub fn summarise(
             }
         }
     };
-    let project_filter = ProjectFilter {
-        programme: filter.programme.clone(),
-        country: filter.country.clone(),
-        theme: filter.theme.clone(),
-        ..ProjectFilter::default()
-    };
     let project_side =
         filter.programme.is_some() || filter.country.is_some() || filter.theme.is_some();
     // The projects that pass the project-side parts of the filter.
     let passing = if project_side {
+        let project_filter = ProjectFilter {
+            programme: filter.programme.clone(),
+            country: filter.country.clone(),
+            theme: filter.theme.clone(),
+            ..ProjectFilter::default()
+        };
         let mut passing = vec![false; s.projects().len()];
-        for id in project_filter.matching(s)? {
+        for id in matching(s, &project_filter)? {
             passing[id.index()] = true;
         }
         Some(passing)
@@ -185,11 +151,11 @@ pub fn summarise(
         None
     };
     let passes = |id: ProjectId| passing.as_ref().is_none_or(|p| p[id.index()]);
-    let donors = slugs("donor", "organisation", &filter.donor, |x| {
+    let donors = resolve("donor", "organisation", &filter.donor, |x| {
         s.organisation_by_slug(x)
     })?;
     match measure {
-        SummaryMeasure::Budgets => {
+        Measure::Budgets => {
             for (i, p) in s.projects().iter().enumerate() {
                 let id = ProjectId(i as u32);
                 let funders: Vec<_> = p
@@ -213,14 +179,10 @@ pub fn summarise(
                 );
             }
         }
-        SummaryMeasure::Contributions => {
+        Measure::Contributions => {
             // A contribution paid to a programme passes the programme filter by
             // its programme; country and theme speak only of projects.
-            let programmes = ProjectFilter {
-                programme: filter.programme.clone(),
-                ..ProjectFilter::default()
-            }
-            .programmes(s)?;
+            let programmes = programmes_within(s, &filter.programme)?;
             for c in s.contributions() {
                 let project = match c.to {
                     Recipient::Project(p) => Some(p),
@@ -232,8 +194,8 @@ pub fn summarise(
                     Recipient::Organisation(_) => None,
                 };
                 let kind_ok = match &filter.kind {
-                    Some(kinds) => kinds.contains(&c.kind.into()),
-                    None => c.kind != model::ContributionKind::Pledge,
+                    Some(kinds) => kinds.contains(&c.kind),
+                    None => c.kind != ContributionKind::Pledge,
                 };
                 let in_scope = match c.to {
                     Recipient::Project(p) => passes(p),
@@ -285,25 +247,65 @@ pub fn summarise(
     named.sort_unstable_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     Ok(named
         .into_iter()
-        .map(|(_, key, label, mut row)| FundingSummaryRow {
+        .map(|(_, key, label, mut row)| SummaryRow {
             key,
             label,
             totals: row
                 .totals
                 .into_iter()
-                .map(|(currency, (amount, approximate))| Money {
-                    amount: scalars::Decimal(amount.normalize()),
-                    currency: scalars::CurrencyCode(currency),
+                .map(|(currency, (amount, approximate))| Total {
+                    currency,
+                    amount: amount.normalize(),
                     approximate,
-                    text: None,
                 })
                 .collect(),
             project_count: {
                 row.projects.sort_unstable();
                 row.projects.dedup();
-                row.projects.len() as i32
+                row.projects.len()
             },
-            record_count: row.records as i32,
+            record_count: row.records,
         })
         .collect())
+}
+
+/// How a group sorts (years by number, the rest by folded label), its key and
+/// its label.
+fn name(s: &Store, key: Key) -> ((Option<i32>, String), String, String) {
+    let named = |name: &str, slug: &coopgraph_model::Slug| {
+        ((None, fold(name)), slug.to_string(), name.to_owned())
+    };
+    match key {
+        Key::Organisation(id) => named(&s.organisation(id).name, &s.organisation(id).slug),
+        Key::Programme(id) => named(&s.programme(id).name, &s.programme(id).slug),
+        Key::Theme(id) => named(&s.theme(id).name, &s.theme(id).slug),
+        Key::Country(c) => (
+            (None, c.alpha2().to_owned()),
+            c.alpha2().to_owned(),
+            c.name().to_owned(),
+        ),
+        Key::Year(y) => ((Some(y), String::new()), y.to_string(), y.to_string()),
+    }
+}
+
+/// The groups a project falls in.
+fn project_keys(
+    s: &Store,
+    group: SummaryGroup,
+    id: ProjectId,
+    funders: &[OrganisationId],
+) -> Vec<Key> {
+    let p = s.project(id);
+    match group {
+        SummaryGroup::Donor => funders.iter().map(|&o| Key::Organisation(o)).collect(),
+        SummaryGroup::Programme => p.programme.map(Key::Programme).into_iter().collect(),
+        SummaryGroup::Country => p.countries.iter().map(|&c| Key::Country(c)).collect(),
+        SummaryGroup::Year => p
+            .period
+            .start()
+            .map(|d| Key::Year(d.year()))
+            .into_iter()
+            .collect(),
+        SummaryGroup::Theme => p.themes.iter().map(|&t| Key::Theme(t)).collect(),
+    }
 }
