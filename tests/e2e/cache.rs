@@ -186,7 +186,7 @@ async fn refused_and_broken_queries_are_refused_every_time() {
         let r = app.post(json!({ "query": broken })).await;
         assert_eq!(r.status, 400);
         assert_eq!(
-            r.body["errors"][0]["extensions"]["code"], "INVALID_REQUEST",
+            r.body["errors"][0]["extensions"]["code"], "GRAPHQL_PARSE_FAILED",
             "{}",
             r.body
         );

@@ -195,3 +195,95 @@ async fn http_surface() {
         assert!(r.bytes().await.unwrap().len() > 1000, "{asset}");
     }
 }
+
+#[tokio::test]
+async fn every_http_error_is_graphql_shaped_json_with_a_code() {
+    let app = spawn_app().await;
+    let url = |path: &str| format!("{}{path}", app.url);
+    let c = &app.client;
+    let gql = "application/graphql-response+json";
+    let cases: Vec<(reqwest::RequestBuilder, u16, &str)> = vec![
+        (c.get(url("/nowhere")), 404, "NOT_FOUND"),
+        (c.get(url("/assets/nothing.js")), 404, "NOT_FOUND"),
+        (c.put(url("/graphql")).body("{}"), 405, "METHOD_NOT_ALLOWED"),
+        (
+            c.get(url("/graphql?query={__typename}"))
+                .header("accept", "text/html"),
+            406,
+            "NOT_ACCEPTABLE",
+        ),
+        (
+            c.post(url("/graphql"))
+                .header("content-type", "text/plain")
+                .body("{}"),
+            415,
+            "UNSUPPORTED_MEDIA_TYPE",
+        ),
+        (
+            c.post(url("/graphql"))
+                .header("content-type", "application/json")
+                .body(format!("{{\"query\":\"{}\"}}", "x".repeat(2 << 20))),
+            413,
+            "PAYLOAD_TOO_LARGE",
+        ),
+        (
+            c.post(url("/graphql"))
+                .header("content-type", "application/json")
+                .body("{"),
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            c.post(url("/graphql"))
+                .header("accept", gql)
+                .json(&json!({ "query": "{ projects {" })),
+            400,
+            "GRAPHQL_PARSE_FAILED",
+        ),
+        (
+            c.post(url("/graphql"))
+                .header("accept", gql)
+                .json(&json!({ "query": "{ nothing }" })),
+            400,
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+        (
+            c.get(url("/graphql?query=mutation%7Bx%7D")),
+            405,
+            "METHOD_NOT_ALLOWED",
+        ),
+    ];
+    for (request, status, code) in cases {
+        let r = Reply::read(request.send().await.unwrap()).await;
+        assert_eq!(r.status, status, "{code}: {}", r.body);
+        assert!(
+            r.content_type.starts_with("application/"),
+            "{code}: {}",
+            r.content_type
+        );
+        assert_eq!(
+            r.body["errors"][0]["extensions"]["code"], code,
+            "{}",
+            r.body
+        );
+        assert!(r.body["errors"][0]["message"].is_string(), "{}", r.body);
+        assert!(r.body.get("data").is_none(), "{}", r.body);
+    }
+    // A parse error keeps the place it was found.
+    let r = c
+        .post(url("/graphql"))
+        .json(&json!({ "query": "{ projects {" }))
+        .send()
+        .await
+        .unwrap();
+    let r = Reply::read(r).await;
+    assert_eq!(
+        r.status, 200,
+        "a request error is a 200 in application/json"
+    );
+    assert!(
+        r.body["errors"][0]["locations"][0]["line"].is_number(),
+        "{}",
+        r.body
+    );
+}

@@ -18,12 +18,24 @@ pub struct Key {
     request: Vec<u8>,
 }
 
+/// How a request came, which tells where its bytes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// The query string of a GET.
+    Get,
+    /// The body of a POST.
+    Post,
+}
+
 impl Key {
-    /// The key of a POST body (`get` false) or GET query string (`get` true)
-    /// against dataset `version`.
-    pub fn new(version: u64, get: bool, request: &[u8]) -> Self {
+    /// The key of a request's bytes, as they came by `method`, against dataset
+    /// `version`.
+    pub fn new(version: u64, method: Method, request: &[u8]) -> Self {
         let mut bytes = Vec::with_capacity(request.len() + 1);
-        bytes.push(if get { b'G' } else { b'P' });
+        bytes.push(match method {
+            Method::Get => b'G',
+            Method::Post => b'P',
+        });
         bytes.extend_from_slice(request);
         Self {
             version,
@@ -117,11 +129,11 @@ mod tests {
 
     #[test]
     fn keys_differ_by_version_method_and_bytes() {
-        let k = Key::new(1, false, br#"{"query":"{ a }"}"#);
-        assert_eq!(k, Key::new(1, false, br#"{"query":"{ a }"}"#));
-        assert_ne!(k, Key::new(2, false, br#"{"query":"{ a }"}"#));
-        assert_ne!(k, Key::new(1, true, br#"{"query":"{ a }"}"#));
-        assert_ne!(k, Key::new(1, false, br#"{"query":"{ b }"}"#));
+        let k = Key::new(1, Method::Post, br#"{"query":"{ a }"}"#);
+        assert_eq!(k, Key::new(1, Method::Post, br#"{"query":"{ a }"}"#));
+        assert_ne!(k, Key::new(2, Method::Post, br#"{"query":"{ a }"}"#));
+        assert_ne!(k, Key::new(1, Method::Get, br#"{"query":"{ a }"}"#));
+        assert_ne!(k, Key::new(1, Method::Post, br#"{"query":"{ b }"}"#));
     }
 
     #[test]
@@ -152,14 +164,14 @@ mod tests {
         let cache = ResponseCache::new(10_000);
         for i in 0..100 {
             cache.insert(
-                Key::new(1, false, format!("{{ q{i} }}").as_bytes()),
+                Key::new(1, Method::Post, format!("{{ q{i} }}").as_bytes()),
                 Answer::new(Bytes::from(vec![b' '; 1000])),
             );
         }
         let kept = (0..100)
             .filter(|i| {
                 cache
-                    .get(&Key::new(1, false, format!("{{ q{i} }}").as_bytes()))
+                    .get(&Key::new(1, Method::Post, format!("{{ q{i} }}").as_bytes()))
                     .is_some()
             })
             .count();
@@ -167,12 +179,12 @@ mod tests {
         cache.clear();
         assert!((0..100).all(|i| {
             cache
-                .get(&Key::new(1, false, format!("{{ q{i} }}").as_bytes()))
+                .get(&Key::new(1, Method::Post, format!("{{ q{i} }}").as_bytes()))
                 .is_none()
         }));
 
         let off = ResponseCache::new(0);
-        off.insert(Key::new(1, false, b"q"), Answer::new(Bytes::new()));
-        assert!(!off.enabled() && off.get(&Key::new(1, false, b"q")).is_none());
+        off.insert(Key::new(1, Method::Post, b"q"), Answer::new(Bytes::new()));
+        assert!(!off.enabled() && off.get(&Key::new(1, Method::Post, b"q")).is_none());
     }
 }

@@ -7,4 +7,5 @@
 
 pub mod api;
 pub mod cache;
+pub mod error;
 pub mod http;

@@ -8,7 +8,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use coopgraph_data::query::Window;
 
-use super::error::bad_input;
+use crate::error::bad_input;
 
 /// Page size when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE: usize = 50;

@@ -25,7 +25,8 @@ pub use root::Query;
 pub use values::*;
 
 use super::Snapshot;
-use super::batch::{Deadline, Item, Level, Lookups};
+use super::batch::{Item, Level};
+use super::budget::{Deadline, Lookups};
 use super::page::{Page, PageArgs, connection};
 
 /// The dataset this request reads.

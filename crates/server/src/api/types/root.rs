@@ -13,12 +13,12 @@ use super::{
     Organisation, OrganisationConnection, Programme, ProgrammeConnection, Project,
     ProjectConnection, SearchResult, Theme, root_page, store,
 };
-use crate::api::batch::{Item, Level, Lookups};
-use crate::api::error::bad_input;
-use crate::api::error::refused;
+use crate::api::batch::{Item, Level};
+use crate::api::budget::Lookups;
 use crate::api::id::{self, Kind};
 use crate::api::page::PageArgs;
 use crate::api::scalars::CountryCode;
+use crate::error::{bad_input, refused};
 use coopgraph_data::query::{self, Hit};
 
 /// The most ids `nodes` takes, and the most results `search` returns.

@@ -1,0 +1,92 @@
+//! A request on its way in: the dataset it reads, its limits checked and its
+//! document parsed (once per query text), before the schema runs it.
+
+use std::sync::Arc;
+
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
+use coopgraph_data::Store;
+use serde_json::json;
+
+use super::limits;
+use crate::error::{Code, Refusal};
+
+/// The dataset one request reads from, from its start to its end.
+#[derive(Clone)]
+pub struct Snapshot(pub Arc<Store>);
+
+/// Parsed documents that passed the [`limits`], by query text: a query sent
+/// again is neither parsed nor checked again.
+pub struct Documents(quick_cache::sync::Cache<String, Arc<ExecutableDocument>>);
+
+impl Documents {
+    /// A cache of up to `capacity` documents.
+    pub fn new(capacity: usize) -> Self {
+        Self(quick_cache::sync::Cache::new(capacity.max(1)))
+    }
+}
+
+impl Default for Documents {
+    /// Room for 1,000 documents, more than a dashboard's or an app's queries.
+    fn default() -> Self {
+        Self::new(1000)
+    }
+}
+
+/// What kind of operation a request runs: GET may run only queries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// A query, or no operation the document holds (left for the schema to
+    /// report).
+    Query,
+    /// A mutation or a subscription.
+    Other,
+}
+
+/// Checks a request against the [`limits`] and parses it, so that the schema
+/// runs a document already known to be affordable; documents come from
+/// `documents` when they can. A request over a limit or that is not GraphQL is
+/// refused here, before anything else runs.
+pub fn prepare(
+    request: &mut async_graphql::Request,
+    documents: &Documents,
+) -> Result<Operation, Refusal> {
+    let doc = match documents.0.get(&request.query) {
+        Some(doc) => {
+            request.set_parsed_query(ExecutableDocument::clone(&doc));
+            doc
+        }
+        None => {
+            limits::check_text(&request.query).map_err(over_limit)?;
+            let doc = request.parsed_query().map_err(|e| {
+                let error =
+                    serde_json::to_value(&e).unwrap_or_else(|_| json!({ "message": e.message }));
+                Refusal::with_errors(Code::GraphqlParseFailed, vec![error])
+            })?;
+            limits::check_document(doc).map_err(over_limit)?;
+            let doc = Arc::new(doc.clone());
+            documents.0.insert(request.query.clone(), doc.clone());
+            doc
+        }
+    };
+    let mut ops = doc.operations.iter();
+    let selected = match &request.operation_name {
+        Some(name) => ops.find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
+        None => ops.next(),
+    };
+    Ok(match selected {
+        Some((_, op)) if op.node.ty != OperationType::Query => Operation::Other,
+        _ => Operation::Query,
+    })
+}
+
+fn over_limit(message: String) -> Refusal {
+    Refusal::new(Code::LimitExceeded, message)
+}
+
+/// A request for `query` against `store`, ready to run on [`schema`].
+pub fn request(
+    query: impl Into<async_graphql::Request>,
+    store: Arc<Store>,
+) -> async_graphql::Request {
+    query.into().data(Snapshot(store))
+}

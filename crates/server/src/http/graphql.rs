@@ -1,0 +1,323 @@
+//! GraphQL over HTTP at `/graphql`: content negotiation, reading GET parameters
+//! and POST bodies, the response cache and entity tags, the concurrency and time
+//! limits, and the status of each kind of answer.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::{AppState, Current, Handle};
+use crate::api::{self, Operation};
+use crate::cache::{Answer, Key, Method};
+use crate::error::{Code, GRAPHQL_RESPONSE, JSON, Refusal};
+
+/// `GET /graphql?query=…`: queries only, with entity tags.
+pub(super) async fn get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let raw = query.as_deref().unwrap_or("");
+    let via = Via::Get(headers.get(header::IF_NONE_MATCH).cloned());
+    let cached = state.cached(Method::Get, raw.as_bytes());
+    if let Some(answer) = &cached.answer {
+        return answered(answer, media, &via);
+    }
+    match parse_params(raw).and_then(read_request) {
+        Ok(request) => execute(&state, request, media, via, cached).await,
+        Err(refused) => refused.into_response(media),
+    }
+}
+
+/// `POST /graphql` with a JSON body.
+pub(super) async fn post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if content_type.split(';').next().map(str::trim) != Some(JSON) {
+        let message = "send the request as `Content-Type: application/json`";
+        return Refusal::new(Code::UnsupportedMediaType, message).into_response(media);
+    }
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => {
+            let code = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                Code::PayloadTooLarge
+            } else {
+                Code::BadRequest
+            };
+            return Refusal::new(code, rejection.body_text()).into_response(media);
+        }
+    };
+    let cached = state.cached(Method::Post, &body);
+    if let Some(answer) = &cached.answer {
+        return answered(answer, media, &Via::Post);
+    }
+    match parse_body(&body) {
+        Ok(request) => execute(&state, request, media, Via::Post, cached).await,
+        Err(refused) => refused.into_response(media),
+    }
+}
+
+/// The media type to answer in, from the request's `Accept` header; `None` when
+/// the client accepts neither of ours. A client that names no type gets
+/// `application/json`, which every GraphQL client reads.
+fn negotiate(headers: &HeaderMap) -> Option<&'static str> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(JSON);
+    };
+    let types: Vec<&str> = accept
+        .split(',')
+        .map(|t| t.split(';').next().unwrap_or("").trim())
+        .collect();
+    if types.contains(&GRAPHQL_RESPONSE) {
+        Some(GRAPHQL_RESPONSE)
+    } else if types
+        .iter()
+        .any(|t| *t == JSON || *t == "*/*" || *t == "application/*")
+    {
+        Some(JSON)
+    } else {
+        None
+    }
+}
+
+fn not_acceptable() -> Response {
+    let message = "coopgraph answers in application/graphql-response+json or application/json";
+    Refusal::new(Code::NotAcceptable, message).into_response(JSON)
+}
+
+fn malformed(message: impl Into<String>) -> Refusal {
+    Refusal::new(Code::BadRequest, message)
+}
+
+/// The parameters of a GET request, as GraphQL over HTTP names them.
+#[derive(serde::Deserialize)]
+struct Params {
+    query: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+/// Reads GET parameters into the JSON object a POST body would carry.
+fn parse_params(query: &str) -> Result<serde_json::Map<String, Value>, Refusal> {
+    let params: Params = serde_urlencoded::from_str(query)
+        .map_err(|e| malformed(format!("invalid parameters: {e}")))?;
+    let mut map = serde_json::Map::new();
+    if let Some(query) = params.query {
+        map.insert("query".into(), Value::String(query));
+    }
+    if let Some(name) = params.operation_name {
+        map.insert("operationName".into(), Value::String(name));
+    }
+    for (name, json) in [
+        ("variables", params.variables),
+        ("extensions", params.extensions),
+    ] {
+        if let Some(json) = json {
+            let value = serde_json::from_str(&json)
+                .map_err(|e| malformed(format!("`{name}` is not JSON: {e}")))?;
+            map.insert(name.into(), value);
+        }
+    }
+    Ok(map)
+}
+
+/// Reads a GraphQL-over-HTTP JSON body.
+fn parse_body(body: &[u8]) -> Result<async_graphql::Request, Refusal> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| malformed(format!("the body is not JSON: {e}")))?;
+    let Value::Object(map) = value else {
+        return Err(malformed(
+            "the body must be a JSON object with a `query`; batches are not supported",
+        ));
+    };
+    read_request(map)
+}
+
+/// Reads the parameters of a request, naming the one that is wrong.
+fn read_request(
+    mut map: serde_json::Map<String, Value>,
+) -> Result<async_graphql::Request, Refusal> {
+    let query = match map.remove("query") {
+        Some(Value::String(q)) if !q.is_empty() => q,
+        Some(Value::String(_)) | None => return Err(malformed("the `query` parameter is missing")),
+        Some(_) => return Err(malformed("`query` must be a string")),
+    };
+    let mut request = async_graphql::Request::new(query);
+    match map.remove("operationName") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(name)) => request = request.operation_name(name),
+        Some(_) => return Err(malformed("`operationName` must be a string")),
+    }
+    match map.remove("variables") {
+        None | Some(Value::Null) => {}
+        Some(v @ Value::Object(_)) => {
+            api::limits::check_variables(&v).map_err(|m| Refusal::new(Code::LimitExceeded, m))?;
+            request = request.variables(async_graphql::Variables::from_json(v))
+        }
+        Some(_) => return Err(malformed("`variables` must be an object")),
+    }
+    match map.remove("extensions") {
+        None | Some(Value::Null) | Some(Value::Object(_)) => {}
+        Some(_) => return Err(malformed("`extensions` must be an object")),
+    }
+    Ok(request)
+}
+
+/// How a GraphQL request came: GET may carry `If-None-Match` and gets caching
+/// headers; POST gets neither.
+enum Via {
+    Get(Option<HeaderValue>),
+    Post,
+}
+
+/// A request looked up in the response cache: the dataset it is answered on,
+/// its key, and the answer kept for it, if any.
+struct Cached {
+    current: Current,
+    key: Option<Key>,
+    answer: Option<Answer>,
+}
+
+impl AppState {
+    /// Looks a request up by its raw bytes, before anything is parsed.
+    fn cached(&self, method: Method, raw: &[u8]) -> Cached {
+        let current = Handle(self.shared.clone()).current();
+        let cache = &self.shared.cache;
+        let key = cache
+            .enabled()
+            .then(|| Key::new(current.version, method, raw));
+        let answer = key.as_ref().and_then(|k| cache.get(k));
+        Cached {
+            current,
+            key,
+            answer,
+        }
+    }
+}
+
+async fn execute(
+    state: &AppState,
+    mut request: async_graphql::Request,
+    media: &'static str,
+    via: Via,
+    Cached { current, key, .. }: Cached,
+) -> Response {
+    let Ok(_permit) = state.shared.permits.try_acquire() else {
+        return Refusal::new(Code::Busy, "the server is busy; try again shortly")
+            .header(header::RETRY_AFTER, "1")
+            .into_response(media);
+    };
+    match api::prepare(&mut request, &state.shared.documents) {
+        Err(refusal) => return refusal.into_response(media),
+        Ok(Operation::Other) if matches!(via, Via::Get(_)) => {
+            let message = "only queries can be sent with GET; use POST";
+            return Refusal::new(Code::MethodNotAllowed, message)
+                .header(header::ALLOW, "POST")
+                .into_response(media);
+        }
+        Ok(_) => {}
+    }
+    let deadline = Arc::new(api::Deadline::after(state.shared.timeout));
+    let run = state
+        .schema
+        .execute(api::request(request, current.store).data(deadline.clone()));
+    let result = tokio::time::timeout(state.shared.timeout, run).await;
+    let (Ok(mut response), false) = (result, deadline.expired()) else {
+        return Refusal::new(Code::Timeout, "the request took too long").into_response(media);
+    };
+    if response.errors.is_empty() {
+        // Serialised straight from the response, so fields keep the query's order.
+        let Ok(body) = serde_json::to_vec(&response) else {
+            return Refusal::new(Code::Internal, "internal error").into_response(media);
+        };
+        let answer = Answer::new(body.into());
+        if let Some(key) = key {
+            state.shared.cache.insert(key, answer.clone());
+        }
+        return answered(&answer, media, &via);
+    }
+    // Errors with no path were raised before execution, once the document was
+    // parsed and within the limits: the document does not fit the schema. That
+    // is a request error, which has no `data`.
+    if response.data == async_graphql::Value::Null
+        && response.errors.iter().all(|e| e.path.is_empty())
+    {
+        let errors = response
+            .errors
+            .iter()
+            .map(|e| serde_json::to_value(e).unwrap_or_else(|_| json!({ "message": e.message })))
+            .collect();
+        return Refusal::with_errors(Code::GraphqlValidationFailed, errors).into_response(media);
+    }
+    // Field errors: every one carries a stable code for clients to branch on.
+    for e in &mut response.errors {
+        let ext = e.extensions.get_or_insert_with(Default::default);
+        if ext.get("code").is_none() {
+            ext.set("code", Code::BadUserInput.as_str());
+        }
+    }
+    let body = serde_json::to_string(&response).unwrap_or_else(|_| {
+        r#"{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}"#.to_owned()
+    });
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static(media))],
+        body,
+    )
+        .into_response()
+}
+
+/// A successful answer. Over GET it carries its entity tag and may be
+/// revalidated: a matching `If-None-Match` gets 304 and no body.
+fn answered(answer: &Answer, media: &'static str, via: &Via) -> Response {
+    let Via::Get(if_none_match) = via else {
+        return (
+            [(header::CONTENT_TYPE, HeaderValue::from_static(media))],
+            answer.body.clone(),
+        )
+            .into_response();
+    };
+    let headers = [
+        (header::ETAG, answer.etag.clone()),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(CACHE_CONTROL),
+        ),
+        (header::VARY, HeaderValue::from_static("Accept")),
+    ];
+    if if_none_match
+        .as_ref()
+        .is_some_and(|tags| answer.matches(tags))
+    {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    (
+        headers,
+        [(header::CONTENT_TYPE, HeaderValue::from_static(media))],
+        answer.body.clone(),
+    )
+        .into_response()
+}
+
+/// What GET answers tell HTTP caches: keep them, but ask again each time, since
+/// a reload may change the data; the entity tag makes asking cheap.
+const CACHE_CONTROL: &str = "public, no-cache";

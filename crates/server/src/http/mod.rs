@@ -1,0 +1,202 @@
+//! The HTTP surface: GraphQL over HTTP at `/graphql`, the playground at `/`, and
+//! the `/health` and `/ready` probes; with the limits that keep one client from
+//! starving the others, and the [`Handle`] that swaps datasets and drains.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use coopgraph_data::{Problems, Store};
+use tokio::sync::Semaphore;
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::api::{self, CoopSchema};
+use crate::cache::ResponseCache;
+use crate::error::{Code, JSON, Refusal};
+
+mod graphql;
+
+/// The largest request body accepted, in bytes.
+pub const MAX_BODY: usize = 1 << 20;
+
+/// How much work the app takes on.
+#[derive(Debug, Clone, Copy)]
+pub struct Config {
+    /// The most GraphQL requests run at once; more get a 503 at once.
+    pub max_concurrent: usize,
+    /// The longest a GraphQL request may run before it gets a 503.
+    pub timeout: Duration,
+    /// The bytes of answers the response cache keeps; 0 turns it off.
+    pub cache_bytes: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            max_concurrent: 64,
+            timeout: Duration::from_secs(10),
+            cache_bytes: 64 << 20,
+        }
+    }
+}
+
+/// The dataset being served and its version, which a swap increments.
+#[derive(Clone)]
+struct Current {
+    store: Arc<Store>,
+    version: u64,
+}
+
+/// What the handlers share with the process that runs them.
+struct Shared {
+    current: RwLock<Current>,
+    cache: ResponseCache,
+    documents: api::Documents,
+    ready: AtomicBool,
+    permits: Semaphore,
+    timeout: Duration,
+}
+
+/// What every handler gets: the schema and the shared state.
+#[derive(Clone)]
+struct AppState {
+    schema: CoopSchema,
+    shared: Arc<Shared>,
+}
+
+/// Controls a running app: swaps in a new dataset, turns readiness off to drain.
+#[derive(Clone)]
+pub struct Handle(Arc<Shared>);
+
+impl Handle {
+    /// Serves `store` from the next request on; requests under way finish on the
+    /// dataset they started with.
+    /// Answers cached for the previous dataset are dropped.
+    pub fn swap(&self, store: Arc<Store>) {
+        let mut current = self.0.current.write().unwrap_or_else(|e| e.into_inner());
+        *current = Current {
+            store,
+            version: current.version + 1,
+        };
+        // Under the lock, so no request can read the new version before the
+        // clear; answers computed on the old one are keyed by its version.
+        self.0.cache.clear();
+    }
+
+    /// Reads and checks the dataset in `dir` and swaps it in; a broken dataset is
+    /// refused with its problems and the current one keeps serving. Blocks while
+    /// loading: call it off the request path.
+    pub fn reload(&self, dir: &Path) -> Result<Arc<Store>, Problems> {
+        let store = Arc::new(coopgraph_data::load(dir)?);
+        self.swap(store.clone());
+        Ok(store)
+    }
+
+    /// Sets whether `/ready` says the app takes work.
+    pub fn set_ready(&self, ready: bool) {
+        self.0.ready.store(ready, Ordering::SeqCst);
+    }
+
+    fn current(&self) -> Current {
+        self.0
+            .current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+/// The whole router for a loaded dataset.
+pub fn app(store: Arc<Store>) -> Router {
+    app_with_handle(store, Config::default()).0
+}
+
+/// The whole router for a loaded dataset, and the handle that controls it.
+pub fn app_with_handle(store: Arc<Store>, config: Config) -> (Router, Handle) {
+    let shared = Arc::new(Shared {
+        current: RwLock::new(Current { store, version: 0 }),
+        cache: ResponseCache::new(config.cache_bytes),
+        documents: api::Documents::default(),
+        ready: AtomicBool::new(true),
+        permits: Semaphore::new(config.max_concurrent),
+        timeout: config.timeout,
+    });
+    let state = AppState {
+        schema: api::schema(),
+        shared: shared.clone(),
+    };
+    let graphql = get(graphql::get).post(graphql::post).fallback(|| async {
+        Refusal::new(Code::MethodNotAllowed, "use GET or POST")
+            .header(header::ALLOW, "GET, POST")
+            .into_response(JSON)
+    });
+    let router = Router::new()
+        .route("/graphql", graphql)
+        .route("/", get(playground))
+        .route("/assets/{file}", get(asset))
+        .route("/health", get(|| async { "ok" }))
+        .route("/ready", get(ready))
+        .fallback(|| async {
+            let message = "no such route; GraphQL is served at /graphql";
+            Refusal::new(Code::NotFound, message).into_response(JSON)
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(CatchPanicLayer::custom(|_| {
+            Refusal::new(Code::Internal, "internal error").into_response(JSON)
+        }))
+        .with_state(state);
+    (router, Handle(shared))
+}
+
+async fn ready(State(state): State<AppState>) -> Response {
+    if state.shared.ready.load(Ordering::SeqCst) {
+        "ready".into_response()
+    } else {
+        Refusal::new(Code::Busy, "shutting down").into_response(JSON)
+    }
+}
+
+async fn playground() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        include_str!("../../assets/index.html"),
+    )
+}
+
+/// The playground's scripts and styles, served from the binary so that it works
+/// with no internet access.
+async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    let (body, media): (&'static [u8], &str) = match file.as_str() {
+        "graphiql.min.js" => (
+            include_bytes!("../../assets/graphiql/graphiql.min.js"),
+            "text/javascript",
+        ),
+        "graphiql.min.css" => (
+            include_bytes!("../../assets/graphiql/graphiql.min.css"),
+            "text/css",
+        ),
+        "react.production.min.js" => (
+            include_bytes!("../../assets/graphiql/react.production.min.js"),
+            "text/javascript",
+        ),
+        "react-dom.production.min.js" => (
+            include_bytes!("../../assets/graphiql/react-dom.production.min.js"),
+            "text/javascript",
+        ),
+        _ => return Refusal::new(Code::NotFound, "no such asset").into_response(JSON),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, media),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
+    )
+        .into_response()
+}
