@@ -1,12 +1,12 @@
 //! `Country`: a country some project works in.
 
 use async_graphql::{Context, ID, Object, Result};
+use coopgraph_macros::connections;
 use coopgraph_model::CountryCode as Code;
 
 use super::{ProjectConnection, nested_page, store};
 use crate::api::batch::Item;
 use crate::api::id::{Kind, encode};
-use crate::api::page::PageArgs;
 use crate::api::scalars::CountryCode;
 
 /// A country, named by its ISO 3166-1 code.
@@ -20,6 +20,7 @@ impl From<Item<Code>> for Country {
 }
 
 /// A country, named by its ISO 3166-1 code.
+#[connections]
 #[Object]
 impl Country {
     /// An opaque id, unique across all types and stable across reloads.
@@ -38,18 +39,10 @@ impl Country {
     }
 
     /// The projects that work in it, in the order of the dataset.
-    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
-    async fn projects(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-    ) -> Result<ProjectConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
+    #[page]
+    async fn projects(&self, ctx: &Context<'_>) -> Result<ProjectConnection> {
         let s = store(ctx);
-        Ok(nested_page(ctx, &self.0, "projects", &args, |codes| {
+        Ok(nested_page(ctx, &self.0, "projects", &page, |codes| {
             s.projects_of_countries(codes)
                 .into_iter()
                 .map(<[_]>::to_vec)

@@ -1,6 +1,7 @@
 //! `Organisation`: any actor, and the filter over organisations.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
+use coopgraph_macros::connections;
 use coopgraph_model::{self as model, OrganisationId, Recipient};
 
 use crate::api::id::{Kind, encode};
@@ -12,7 +13,6 @@ use super::{
     ProgrammeConnection, ProjectConnection, Role, Source, nested_list, nested_page, store,
 };
 use crate::api::batch::Item;
-use crate::api::page::PageArgs;
 
 /// Any actor: a government, a ministry, a union, an agency, a fund, a company.
 #[derive(Clone)]
@@ -31,6 +31,7 @@ impl Organisation {
 }
 
 /// Any actor: a government, a ministry, a union, an agency, a fund, a company.
+#[connections]
 #[Object]
 impl Organisation {
     /// An opaque id, unique across all types and stable across reloads.
@@ -108,24 +109,19 @@ impl Organisation {
     }
 
     /// The programmes it takes part in, in the order of the dataset.
-    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
+    #[page]
     async fn programmes(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only those where it holds this role.")] role: Option<Role>,
-        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<ProgrammeConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
         let s = store(ctx);
         let role = role.map(model::Role::from);
         Ok(nested_page(
             ctx,
             &self.0,
             &format!("programmes{role:?}"),
-            &args,
+            &page,
             |ids| {
                 s.programmes_of(ids)
                     .into_iter()
@@ -136,24 +132,19 @@ impl Organisation {
     }
 
     /// The projects it takes part in, in the order of the dataset.
-    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
+    #[page]
     async fn projects(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only those where it holds this role.")] role: Option<Role>,
-        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<ProjectConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
         let s = store(ctx);
         let role = role.map(model::Role::from);
         Ok(nested_page(
             ctx,
             &self.0,
             &format!("projects{role:?}"),
-            &args,
+            &page,
             |ids| {
                 s.projects_of_organisations(ids)
                     .into_iter()
@@ -164,22 +155,14 @@ impl Organisation {
     }
 
     /// The contributions it paid, in the order of the dataset.
-    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
-    async fn contributions_made(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-    ) -> Result<ContributionConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
+    #[page]
+    async fn contributions_made(&self, ctx: &Context<'_>) -> Result<ContributionConnection> {
         let s = store(ctx);
         Ok(nested_page(
             ctx,
             &self.0,
             "contributionsMade",
-            &args,
+            &page,
             |ids| {
                 s.contributions_from(ids)
                     .into_iter()
@@ -190,22 +173,14 @@ impl Organisation {
     }
 
     /// The contributions paid to it, in the order of the dataset.
-    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
-    async fn contributions_received(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-    ) -> Result<ContributionConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
+    #[page]
+    async fn contributions_received(&self, ctx: &Context<'_>) -> Result<ContributionConnection> {
         let s = store(ctx);
         Ok(nested_page(
             ctx,
             &self.0,
             "contributionsReceived",
-            &args,
+            &page,
             |ids| {
                 let to: Vec<_> = ids.iter().map(|&o| Recipient::Organisation(o)).collect();
                 s.contributions_to(&to)

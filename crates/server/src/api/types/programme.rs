@@ -1,6 +1,7 @@
 //! `Programme`: a named vehicle under which projects run, and its filter.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
+use coopgraph_macros::connections;
 use coopgraph_model::{self as model, ProgrammeId, Recipient};
 
 use crate::api::id::{Kind, encode};
@@ -11,7 +12,6 @@ use super::{
     Participation, Period, ProjectConnection, Source, nested_list, nested_page, store,
 };
 use crate::api::batch::Item;
-use crate::api::page::PageArgs;
 
 /// A named vehicle under which projects run: the ILO/Japan Multi-bilateral
 /// Programme, a trust fund, an emergency grant.
@@ -32,6 +32,7 @@ impl Programme {
 
 /// A named vehicle under which projects run: the ILO/Japan Multi-bilateral
 /// Programme, a trust fund, an emergency grant.
+#[connections]
 #[Object]
 impl Programme {
     /// An opaque id, unique across all types and stable across reloads.
@@ -121,18 +122,10 @@ impl Programme {
     }
 
     /// The projects that belong to it, in the order of the dataset.
-    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
-    async fn projects(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-    ) -> Result<ProjectConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
+    #[page]
+    async fn projects(&self, ctx: &Context<'_>) -> Result<ProjectConnection> {
         let s = store(ctx);
-        Ok(nested_page(ctx, &self.0, "projects", &args, |ids| {
+        Ok(nested_page(ctx, &self.0, "projects", &page, |ids| {
             s.projects_of_programmes(ids)
                 .into_iter()
                 .map(<[_]>::to_vec)
@@ -141,22 +134,14 @@ impl Programme {
     }
 
     /// The contributions paid to it, in the order of the dataset.
-    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
-    async fn contributions_received(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-    ) -> Result<ContributionConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
+    #[page]
+    async fn contributions_received(&self, ctx: &Context<'_>) -> Result<ContributionConnection> {
         let s = store(ctx);
         Ok(nested_page(
             ctx,
             &self.0,
             "contributionsReceived",
-            &args,
+            &page,
             |ids| {
                 let to: Vec<_> = ids.iter().map(|&p| Recipient::Programme(p)).collect();
                 s.contributions_to(&to)

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use coopgraph_data::query;
+use coopgraph_macros::connections;
 use coopgraph_model::{self as model, ProjectId, Recipient};
 
 use super::programme::funders;
@@ -12,7 +13,6 @@ use super::{
 };
 use crate::api::batch::Item;
 use crate::api::id::{Kind, encode};
-use crate::api::page::PageArgs;
 use crate::api::scalars::CountryCode;
 
 /// One piece of work: what it aims at, where and when, for how much, who funds and
@@ -34,6 +34,7 @@ impl Project {
 
 /// One piece of work: what it aims at, where and when, for how much, who funds and
 /// who carries it out, and its activities.
+#[connections]
 #[Object]
 impl Project {
     /// An opaque id, unique across all types and stable across reloads.
@@ -147,18 +148,10 @@ impl Project {
     }
 
     /// Its activities, in work-plan order.
-    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
-    async fn activities(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-    ) -> Result<ActivityConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
+    #[page]
+    async fn activities(&self, ctx: &Context<'_>) -> Result<ActivityConnection> {
         let s = store(ctx);
-        Ok(nested_page(ctx, &self.0, "activities", &args, |ids| {
+        Ok(nested_page(ctx, &self.0, "activities", &page, |ids| {
             s.activities_of(ids)
                 .into_iter()
                 .map(<[_]>::to_vec)
@@ -167,22 +160,14 @@ impl Project {
     }
 
     /// The contributions paid to it, in the order of the dataset.
-    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
-    async fn contributions_received(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-    ) -> Result<ContributionConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
+    #[page]
+    async fn contributions_received(&self, ctx: &Context<'_>) -> Result<ContributionConnection> {
         let s = store(ctx);
         Ok(nested_page(
             ctx,
             &self.0,
             "contributionsReceived",
-            &args,
+            &page,
             |ids| {
                 let to: Vec<_> = ids.iter().map(|&p| Recipient::Project(p)).collect();
                 s.contributions_to(&to)

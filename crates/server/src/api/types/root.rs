@@ -1,6 +1,7 @@
 //! The root query.
 
 use async_graphql::{Context, ID, Object, Result};
+use coopgraph_macros::connections;
 
 use super::activity::ActivityFilter;
 use super::contribution::{ContributionFilter, ContributionOrder};
@@ -16,7 +17,6 @@ use super::{
 use crate::api::batch::{Item, Level};
 use crate::api::budget::Lookups;
 use crate::api::id::{self, Kind};
-use crate::api::page::PageArgs;
 use crate::api::scalars::CountryCode;
 use crate::error::{bad_input, refused};
 use coopgraph_data::query::{self, Hit};
@@ -30,6 +30,7 @@ pub struct Query;
 
 /// Development-cooperation funding: who funds what, through which programme and
 /// channel, in which projects, doing which activities, where, when and for how much.
+#[connections]
 #[Object]
 impl Query {
     /// Any record by its global id; null if no record has it.
@@ -110,8 +111,7 @@ impl Query {
     }
 
     /// Organisations, by name unless `orderBy` says otherwise.
-    #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
+    #[page]
     async fn organisations(
         &self,
         ctx: &Context<'_>,
@@ -119,12 +119,7 @@ impl Query {
         #[graphql(desc = "How to sort them; by name by default.")] order_by: Option<
             OrganisationOrder,
         >,
-        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<OrganisationConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
         let order = order_by.unwrap_or_default();
         let filter = filter.unwrap_or_default().into();
         let ids = query::organisations(
@@ -134,13 +129,12 @@ impl Query {
             order.field.into(),
             order.direction.into(),
         );
-        Ok(root_page(ctx, ids, &args))
+        Ok(root_page(ctx, ids, &page))
     }
 
     /// Donors: organisations with a FUNDING role anywhere (funding a programme or
     /// project, or paying a contribution), by name unless `orderBy` says otherwise.
-    #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
+    #[page]
     async fn donors(
         &self,
         ctx: &Context<'_>,
@@ -148,12 +142,7 @@ impl Query {
         #[graphql(desc = "How to sort them; by name by default.")] order_by: Option<
             OrganisationOrder,
         >,
-        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<OrganisationConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
         let order = order_by.unwrap_or_default();
         let filter = filter.unwrap_or_default().into();
         let ids = query::organisations(
@@ -163,23 +152,17 @@ impl Query {
             order.field.into(),
             order.direction.into(),
         );
-        Ok(root_page(ctx, ids, &args))
+        Ok(root_page(ctx, ids, &page))
     }
 
     /// Programmes, by name unless `orderBy` says otherwise.
-    #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
+    #[page]
     async fn programmes(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which programmes.")] filter: Option<ProgrammeFilter>,
         #[graphql(desc = "How to sort them; by name by default.")] order_by: Option<ProgrammeOrder>,
-        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<ProgrammeConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
         let order = order_by.unwrap_or_default();
         let filter = filter.unwrap_or_default().into();
         let ids = query::programmes(
@@ -189,23 +172,17 @@ impl Query {
             order.direction.into(),
         )
         .map_err(refused)?;
-        Ok(root_page(ctx, ids, &args))
+        Ok(root_page(ctx, ids, &page))
     }
 
     /// Projects, by title unless `orderBy` says otherwise.
-    #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
+    #[page]
     async fn projects(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which projects.")] filter: Option<ProjectFilter>,
         #[graphql(desc = "How to sort them; by title by default.")] order_by: Option<ProjectOrder>,
-        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<ProjectConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
         let order = order_by.unwrap_or_default();
         let filter = filter.unwrap_or_default().into();
         let ids = query::projects(
@@ -215,29 +192,23 @@ impl Query {
             order.direction.into(),
         )
         .map_err(refused)?;
-        Ok(root_page(ctx, ids, &args))
+        Ok(root_page(ctx, ids, &page))
     }
 
     /// Activities, by project in dataset order, then in work-plan order.
-    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
+    #[page]
     async fn activities(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which activities.")] filter: Option<ActivityFilter>,
-        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<ActivityConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
         let filter = filter.unwrap_or_default().into();
         let ids = query::activities(store(ctx), &filter).map_err(refused)?;
-        Ok(root_page(ctx, ids, &args))
+        Ok(root_page(ctx, ids, &page))
     }
 
     /// Contributions, oldest first unless `orderBy` says otherwise.
-    #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::api::page::cost(first, last, child_complexity)")]
+    #[page]
     async fn contributions(
         &self,
         ctx: &Context<'_>,
@@ -245,12 +216,7 @@ impl Query {
         #[graphql(desc = "How to sort them; by date by default.")] order_by: Option<
             ContributionOrder,
         >,
-        #[graphql(desc = "How many to return from the start (at most 100; 50 by default).")] first: Option<i32>,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "How many to return from the end (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
     ) -> Result<ContributionConnection> {
-        let args = PageArgs::new(after, before, first, last)?;
         let order = order_by.unwrap_or_default();
         let filter = filter.unwrap_or_default().into();
         let ids = query::contributions(
@@ -260,7 +226,7 @@ impl Query {
             order.direction.into(),
         )
         .map_err(refused)?;
-        Ok(root_page(ctx, ids, &args))
+        Ok(root_page(ctx, ids, &page))
     }
 
     /// Every country some project works in, by code.
