@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|bytes: &[u8]| {
     let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../data");
     let dir = tempfile::tempdir().unwrap();
-    for (file, _) in coopgraph_data::FILES {
+    for file in coopgraph_data::DataFile::ALL.map(|f| f.name()) {
         std::fs::copy(real.join(file), dir.path().join(file)).unwrap();
     }
     std::fs::write(dir.path().join("projects.toml"), bytes).unwrap();
