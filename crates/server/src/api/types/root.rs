@@ -271,49 +271,21 @@ impl Query {
         Lookups::count(ctx);
         let hits = query::search(store(ctx), &text, first);
         // One level per type, so that the fields of the results batch too.
-        let orgs = Level::new(
-            hits.iter()
-                .filter_map(|h| {
-                    if let Hit::Organisation(x) = h {
-                        Some(*x)
-                    } else {
-                        None
-                    }
-                })
-                .collect(),
-        );
-        let programmes = Level::new(
-            hits.iter()
-                .filter_map(|h| {
-                    if let Hit::Programme(x) = h {
-                        Some(*x)
-                    } else {
-                        None
-                    }
-                })
-                .collect(),
-        );
-        let projects = Level::new(
-            hits.iter()
-                .filter_map(|h| {
-                    if let Hit::Project(x) = h {
-                        Some(*x)
-                    } else {
-                        None
-                    }
-                })
-                .collect(),
-        );
-        let activities = Level::new(
-            hits.iter()
-                .filter_map(|h| {
-                    if let Hit::Activity(x) = h {
-                        Some(*x)
-                    } else {
-                        None
-                    }
-                })
-                .collect(),
+        let (mut orgs, mut programmes, mut projects, mut activities) =
+            <(Vec<_>, Vec<_>, Vec<_>, Vec<_>)>::default();
+        for hit in &hits {
+            match *hit {
+                Hit::Organisation(x) => orgs.push(x),
+                Hit::Programme(x) => programmes.push(x),
+                Hit::Project(x) => projects.push(x),
+                Hit::Activity(x) => activities.push(x),
+            }
+        }
+        let (orgs, programmes, projects, activities) = (
+            Level::new(orgs),
+            Level::new(programmes),
+            Level::new(projects),
+            Level::new(activities),
         );
         let (mut o, mut p, mut j, mut a) = (
             orgs.items().into_iter(),
