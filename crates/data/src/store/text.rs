@@ -8,24 +8,21 @@ use super::Records;
 use crate::fold;
 
 /// The folded fields of every record of one type, each with its weight, laid end
-/// to end in one buffer.
-#[derive(Debug)]
+/// to end in one buffer per chunk of records: chunks are folded on every core
+/// and kept as they are, never copied into one.
+#[derive(Debug, Default)]
 pub(crate) struct FoldedFields {
+    chunks: Vec<Chunk>,
+}
+
+/// The folded fields of up to [`CHUNK`] records.
+#[derive(Debug)]
+struct Chunk {
     text: String,
     /// Where each field ends in `text`, and its weight.
     fields: Vec<(u32, u8)>,
     /// Where each record's fields start in `fields`.
     starts: Vec<u32>,
-}
-
-impl Default for FoldedFields {
-    fn default() -> Self {
-        Self {
-            text: String::new(),
-            fields: Vec::new(),
-            starts: vec![0],
-        }
-    }
 }
 
 /// Records folded at a time on each core.
@@ -34,48 +31,46 @@ const CHUNK: usize = 4096;
 impl FoldedFields {
     /// Folds the fields `each` gives of every record, keeping non-empty ones.
     fn build<T: Sync>(records: &[T], each: impl Fn(&T, &mut dyn FnMut(&str, u8)) + Sync) -> Self {
-        let parts: Vec<Self> = records
+        let chunks = records
             .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut part = Self::default();
-                for record in chunk {
+            .map(|records| {
+                let mut chunk = Chunk {
+                    text: String::new(),
+                    fields: Vec::new(),
+                    starts: vec![0],
+                };
+                for record in records {
                     each(record, &mut |field, weight| {
                         let folded = fold(field);
                         if !folded.is_empty() {
-                            part.text.push_str(&folded);
-                            part.fields.push((part.text.len() as u32, weight));
+                            chunk.text.push_str(&folded);
+                            chunk.fields.push((chunk.text.len() as u32, weight));
                         }
                     });
-                    part.starts.push(part.fields.len() as u32);
+                    chunk.starts.push(chunk.fields.len() as u32);
                 }
-                part
+                chunk.text.shrink_to_fit();
+                chunk.fields.shrink_to_fit();
+                chunk
             })
             .collect();
-        let mut all = Self::default();
-        for part in parts {
-            let (text, fields) = (all.text.len() as u32, all.fields.len() as u32);
-            all.text.push_str(&part.text);
-            all.fields
-                .extend(part.fields.iter().map(|&(end, w)| (end + text, w)));
-            all.starts
-                .extend(part.starts[1..].iter().map(|&start| start + fields));
-        }
-        all.text.shrink_to_fit();
-        all
+        Self { chunks }
     }
 
     /// The folded fields of record `i`, each with its weight.
     pub fn of(&self, i: usize) -> impl Iterator<Item = (&str, u8)> + Clone {
-        let (from, to) = (self.starts[i] as usize, self.starts[i + 1] as usize);
+        let chunk = &self.chunks[i / CHUNK];
+        let i = i % CHUNK;
+        let (from, to) = (chunk.starts[i] as usize, chunk.starts[i + 1] as usize);
         let start = if from == 0 {
             0
         } else {
-            self.fields[from - 1].0 as usize
+            chunk.fields[from - 1].0 as usize
         };
-        self.fields[from..to]
+        chunk.fields[from..to]
             .iter()
             .scan(start, |start, &(end, w)| {
-                let field = &self.text[*start..end as usize];
+                let field = &chunk.text[*start..end as usize];
                 *start = end as usize;
                 Some((field, w))
             })
