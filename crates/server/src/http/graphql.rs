@@ -276,9 +276,9 @@ async fn execute(
             ext.set("code", Code::BadUserInput.as_str());
         }
     }
-    let body = serde_json::to_string(&response).unwrap_or_else(|_| {
-        r#"{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}"#.to_owned()
-    });
+    let Ok(body) = serde_json::to_string(&response) else {
+        return Refusal::new(Code::Internal, "internal error").into_response(media);
+    };
     (
         [(header::CONTENT_TYPE, HeaderValue::from_static(media))],
         body,
