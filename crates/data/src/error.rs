@@ -10,20 +10,43 @@ pub struct Problem {
     pub file: PathBuf,
     /// The line in the file, from 1; `None` for a problem with the whole file.
     pub line: Option<usize>,
+    /// Whether the problem stops the dataset from loading.
+    pub severity: Severity,
     /// What is wrong, in words a person editing the file can act on.
     pub message: String,
 }
 
+/// How much a problem weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The dataset cannot load until it is mended.
+    Error,
+    /// Something was dropped and the rest loads: what a real-world file bends.
+    Warning,
+}
+
+impl Problem {
+    /// Whether the problem stops the dataset from loading.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{line}: {}", self.file.display(), self.message),
-            None => write!(f, "{}: {}", self.file.display(), self.message),
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        match self.severity {
+            Severity::Error => write!(f, ": {}", self.message),
+            Severity::Warning => write!(f, ": warning: {}", self.message),
         }
     }
 }
 
-/// Every problem found in a dataset that could not be loaded, in file and line order.
+/// Every problem found in a dataset that could not be loaded, in file and line
+/// order: at least one error, and the warnings found with them.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct Problems(pub Vec<Problem>);
 

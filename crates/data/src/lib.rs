@@ -11,11 +11,13 @@ mod fold;
 mod generate;
 mod load;
 pub mod query;
-mod raw;
+pub mod raw;
 mod store;
 
-pub use error::{Problem, Problems};
+pub use error::{Problem, Problems, Severity};
 pub use fold::fold;
 pub use generate::{Shape, generate};
-pub use load::{DataFile, load};
-pub use store::{NameSort, ProjectSort, Stats, Store};
+pub use load::{
+    DataFile, Import, ImportedFile, KnownOrganisations, Note, load, load_with, text_at,
+};
+pub use store::{IatiRecord, NameSort, ProjectSort, Stats, Store};

@@ -215,7 +215,7 @@ fn invalid_date_and_enum() {
     check(
         &[("projects.toml", &text), ("organisations.toml", &orgs)],
         expect![[r#"
-            data/organisations.toml:11: unknown organisation kind `un-agency`; expected one of GOVERNMENT, GOVERNMENT_AGENCY, WORKERS_ORGANISATION, EMPLOYERS_ORGANISATION, RESEARCH_INSTITUTE, COOPERATIVE, PRIVATE_SECTOR, UN_AGENCY, TRUST_FUND, OTHER
+            data/organisations.toml:11: unknown organisation kind `un-agency`; expected one of GOVERNMENT, GOVERNMENT_AGENCY, WORKERS_ORGANISATION, EMPLOYERS_ORGANISATION, RESEARCH_INSTITUTE, COOPERATIVE, PRIVATE_SECTOR, UN_AGENCY, TRUST_FUND, LOCAL_GOVERNMENT, PUBLIC_SECTOR, NGO, PUBLIC_PRIVATE_PARTNERSHIP, MULTILATERAL, FOUNDATION, OTHER
             data/projects.toml:5: invalid date `2003-13`: expected YYYY, YYYY-MM or YYYY-MM-DD naming a real day"#]],
     );
 }
@@ -275,7 +275,7 @@ fn many_problems_at_once() {
         ],
         expect![[r#"
             data/contributions.toml:3: unknown organisation `nippon`
-            data/contributions.toml:5: unknown contribution kind `GIFT`; expected one of ASSESSED, VOLUNTARY, EXTRA_BUDGETARY, DONATION, GRANT, PLEDGE
+            data/contributions.toml:5: unknown contribution kind `GIFT`; expected one of ASSESSED, VOLUNTARY, EXTRA_BUDGETARY, DONATION, GRANT, PLEDGE, INCOMING_FUNDS, OUTGOING_COMMITMENT, DISBURSEMENT, EXPENDITURE, INTEREST_PAYMENT, LOAN_REPAYMENT, REIMBURSEMENT, PURCHASE_OF_EQUITY, SALE_OF_EQUITY, CREDIT_GUARANTEE, INCOMING_COMMITMENT, INCOMING_PLEDGE, OUTGOING_PLEDGE
             data/contributions.toml:6: negative amount `-1`: amounts of money are never negative
             data/organisations.toml:5: unknown country code `JA`: expected an ISO 3166-1 alpha-2 code such as `JP`
             data/projects.toml:6: period ends (2001) before it starts (2003)

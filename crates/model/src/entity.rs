@@ -95,6 +95,19 @@ enumeration! {
         UnAgency = "UN_AGENCY",
         /// A trust fund.
         TrustFund = "TRUST_FUND",
+        /// A local or regional government (IATI organisation type 11).
+        LocalGovernment = "LOCAL_GOVERNMENT",
+        /// A public body other than a government (IATI organisation type 15).
+        PublicSector = "PUBLIC_SECTOR",
+        /// A non-governmental organisation (IATI organisation types 21 to 24).
+        Ngo = "NGO",
+        /// A public-private partnership (IATI organisation type 30).
+        PublicPrivatePartnership = "PUBLIC_PRIVATE_PARTNERSHIP",
+        /// A multilateral organisation outside the United Nations, or not said to be in it
+        /// (IATI organisation type 40).
+        Multilateral = "MULTILATERAL",
+        /// A foundation (IATI organisation type 60).
+        Foundation = "FOUNDATION",
         /// Anything else.
         Other = "OTHER",
     }
@@ -133,7 +146,137 @@ enumeration! {
         Grant = "GRANT",
         /// A promise of money, not yet a transfer.
         Pledge = "PLEDGE",
+        /// Money an activity receives (IATI transaction type 1).
+        IncomingFunds = "INCOMING_FUNDS",
+        /// A firm obligation to pay, made by the activity (IATI transaction type 2).
+        OutgoingCommitment = "OUTGOING_COMMITMENT",
+        /// Money paid out to another organisation (IATI transaction type 3).
+        Disbursement = "DISBURSEMENT",
+        /// Money spent directly on goods and services (IATI transaction type 4).
+        Expenditure = "EXPENDITURE",
+        /// Interest paid on a loan (IATI transaction type 5).
+        InterestPayment = "INTEREST_PAYMENT",
+        /// The repayment of a loan's principal (IATI transaction type 6).
+        LoanRepayment = "LOAN_REPAYMENT",
+        /// A payment covering costs already incurred (IATI transaction type 7).
+        Reimbursement = "REIMBURSEMENT",
+        /// A purchase of equity (IATI transaction type 8).
+        PurchaseOfEquity = "PURCHASE_OF_EQUITY",
+        /// A sale of equity (IATI transaction type 9).
+        SaleOfEquity = "SALE_OF_EQUITY",
+        /// A guarantee of credit (IATI transaction type 10).
+        CreditGuarantee = "CREDIT_GUARANTEE",
+        /// A firm obligation to pay, made to the activity (IATI transaction type 11).
+        IncomingCommitment = "INCOMING_COMMITMENT",
+        /// A promise of money made to the activity (IATI transaction type 13).
+        IncomingPledge = "INCOMING_PLEDGE",
+        /// A promise of money made by the activity (IATI transaction type 12).
+        OutgoingPledge = "OUTGOING_PLEDGE",
     }
+}
+
+impl ContributionKind {
+    /// Whether the contribution promises money rather than moves it: a pledge or a
+    /// commitment. Sums of money paid leave promises out unless they are asked for.
+    pub fn is_promise(self) -> bool {
+        matches!(
+            self,
+            Self::Pledge
+                | Self::OutgoingCommitment
+                | Self::IncomingCommitment
+                | Self::IncomingPledge
+                | Self::OutgoingPledge
+        )
+    }
+}
+
+enumeration! {
+    /// Whether a budget is the first one agreed or a later revision, as in IATI.
+    BudgetKind {
+        /// The budget as first agreed.
+        Original = "ORIGINAL",
+        /// A revision of the original budget.
+        Revised = "REVISED",
+    }
+}
+
+enumeration! {
+    /// How firm a budget is, as in IATI.
+    BudgetStatus {
+        /// An estimate, not yet agreed.
+        Indicative = "INDICATIVE",
+        /// Agreed and committed.
+        Committed = "COMMITTED",
+    }
+}
+
+enumeration! {
+    /// Where a project stands in its life, as in the IATI ActivityStatus codelist.
+    ActivityStatus {
+        /// Being scoped or planned.
+        Pipeline = "PIPELINE",
+        /// Under way.
+        Implementation = "IMPLEMENTATION",
+        /// Work done; final payments and reports still to come.
+        Finalisation = "FINALISATION",
+        /// Finished.
+        Closed = "CLOSED",
+        /// Stopped before it was finished.
+        Cancelled = "CANCELLED",
+        /// Paused.
+        Suspended = "SUSPENDED",
+    }
+}
+
+/// A budget for one period, as an IATI activity states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Budget {
+    /// The period it covers.
+    pub period: Period,
+    /// How much; a revised budget may be negative.
+    pub amount: Money,
+    /// Original or revised.
+    pub kind: BudgetKind,
+    /// Indicative or committed.
+    pub status: BudgetStatus,
+    /// The date the amount's currency value is taken at, where given.
+    pub value_date: Option<PartialDate>,
+}
+
+/// A country a project works in, with the share of the project it gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CountryShare {
+    /// The country.
+    pub country: CountryCode,
+    /// Its share of the project, where stated.
+    pub percentage: Option<Share>,
+}
+
+/// A theme of a project, with the share of the project it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThemeShare {
+    /// The theme.
+    pub theme: ThemeId,
+    /// Its share of the project, where stated.
+    pub percentage: Option<Share>,
+}
+
+/// What an IATI activity states beyond the fields every project has; `None` on
+/// records that do not come from IATI, which state none of it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IatiDetails {
+    /// The activity's IATI identifier, such as "XM-DAC-41302-PRJ-1".
+    pub identifier: String,
+    /// Its budgets, one per period and revision.
+    pub budgets: Vec<Budget>,
+    /// The countries it works in, with their shares.
+    pub country_shares: Vec<CountryShare>,
+    /// Its themes (IATI sectors), with their shares.
+    pub theme_shares: Vec<ThemeShare>,
+    /// Where it stands in its life.
+    pub status: Option<ActivityStatus>,
+    /// The language of its title and objective, as an ISO 639-1 code.
+    pub language: Option<String>,
 }
 
 /// Where a record comes from: a document, the section in it and the phrase as written.
@@ -211,6 +354,8 @@ pub struct Programme {
     pub predecessor: Option<ProgrammeId>,
     /// Who funds, administers and implements it.
     pub participants: Vec<Participation>,
+    /// What its IATI activity states, when it comes from one.
+    pub iati: Option<Box<IatiDetails>>,
     /// Where the record comes from.
     pub source: Source,
 }
@@ -222,6 +367,11 @@ pub struct Theme {
     pub slug: Slug,
     /// The theme's name.
     pub name: String,
+    /// Its code in `vocabulary`, such as the OECD DAC sector "16020".
+    pub code: Option<String>,
+    /// The IATI sector vocabulary its code is from, such as "1" for OECD DAC 5-digit
+    /// sectors.
+    pub vocabulary: Option<String>,
 }
 
 /// A named place within a country, such as a province or a village.
@@ -260,6 +410,8 @@ pub struct Project {
     pub programme: Option<ProgrammeId>,
     /// Its activities, in work-plan order.
     pub activities: Vec<ActivityId>,
+    /// What its IATI activity states, when it comes from one.
+    pub iati: Option<Box<IatiDetails>>,
     /// Where the record comes from.
     pub source: Source,
 }
@@ -306,6 +458,9 @@ pub struct Contribution {
     pub equivalent: Option<Money>,
     /// When, for a single payment.
     pub date: Option<PartialDate>,
+    /// The date the amount's currency value is taken at, where it differs from `date`
+    /// (IATI `value-date`).
+    pub value_date: Option<PartialDate>,
     /// Over which span of time, for a flow that lasts.
     pub period: Period,
     /// The share of a total it represents, where the source gives one.

@@ -315,12 +315,23 @@ impl Money {
         if amount.is_sign_negative() && !amount.is_zero() {
             return Err(ValueError::NegativeAmount(amount));
         }
-        Ok(Self {
+        Ok(Self::signed(amount, currency, approximate, text))
+    }
+
+    /// Builds an amount of money that may be negative: a reversal or a downward
+    /// revision, as IATI transactions and revised budgets state them.
+    pub fn signed(
+        amount: Decimal,
+        currency: CurrencyCode,
+        approximate: bool,
+        text: Option<String>,
+    ) -> Self {
+        Self {
             amount: amount.normalize(),
             currency,
             approximate,
             text,
-        })
+        }
     }
 
     /// Parses a decimal amount written as plain digits, such as "65640508" or "1.09";

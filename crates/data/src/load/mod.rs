@@ -6,11 +6,14 @@
 //!
 //! Only this module reads files.
 
+mod import;
 mod report;
 mod resolve;
 mod toml;
 
 use std::path::Path;
+
+pub use self::import::{Import, ImportedFile, KnownOrganisations, Note, text_at};
 
 use coopgraph_model::*;
 
@@ -18,7 +21,7 @@ use self::report::{FileId, Places, Report};
 use self::resolve::Resolver;
 use crate::raw;
 use crate::store::{Records, Slugs, Store};
-use crate::{Problem, Problems};
+use crate::{Problem, Problems, Severity};
 
 /// The files of a dataset, in the order they are read: each may link only to
 /// the files before it, and to its own.
@@ -105,6 +108,13 @@ impl Default for AllPlaces {
 /// Reads and checks the dataset in `dir`. Returns the whole store, or every problem
 /// found, sorted by file and line; never part of a dataset.
 pub fn load(dir: &Path) -> Result<Store, Problems> {
+    load_with(dir, None)
+}
+
+/// Reads and checks the dataset in `dir`, with the files of `import` beside the
+/// TOML files (which may then be left out). Returns the whole store, with the
+/// warnings of what was dropped, or every problem found, sorted by file and line.
+pub fn load_with(dir: &Path, import: Option<&dyn Import>) -> Result<Store, Problems> {
     let mut report = Report::default();
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -124,20 +134,46 @@ pub fn load(dir: &Path) -> Result<Store, Problems> {
             report.problem_with(dir.join(&name), message);
         }
     }
+    let toml_optional = import.is_some_and(|i| i.present(dir));
+    let mut absent = [false; DataFile::ALL.len()];
     for file in DataFile::ALL {
-        let id = report.add_file(dir.join(file.name()));
+        let path = dir.join(file.name());
+        absent[file as usize] = toml_optional && !path.exists();
+        let id = report.add_file(path);
         debug_assert_eq!(id, file.id());
     }
-    let documents: Vec<(usize, raw::Document)> = read_all(&mut report, DataFile::Documents);
-    let themes: Vec<(usize, raw::Theme)> = read_all(&mut report, DataFile::Themes);
+    let read = |file: DataFile| !absent[file as usize];
+    let documents: Vec<(usize, raw::Document)> = read_all(&mut report, DataFile::Documents, read);
+    let themes: Vec<(usize, raw::Theme)> = read_all(&mut report, DataFile::Themes, read);
     let organisations: Vec<(usize, raw::Organisation)> =
-        read_all(&mut report, DataFile::Organisations);
-    let programmes: Vec<(usize, raw::Programme)> = read_all(&mut report, DataFile::Programmes);
+        read_all(&mut report, DataFile::Organisations, read);
+    let programmes: Vec<(usize, raw::Programme)> =
+        read_all(&mut report, DataFile::Programmes, read);
+    let mut imported = Vec::new();
+    if let Some(import) = import {
+        let known: KnownOrganisations = organisations
+            .iter()
+            .filter_map(|(_, o)| Some((o.iati_ref.clone()?, o.slug.get_ref().clone())))
+            .collect();
+        for file in import.read(dir, &known) {
+            let id = report.add_file_by_line(file.path.clone());
+            for note in &file.notes {
+                match note.severity {
+                    Severity::Error => {
+                        report.unreadable = true;
+                        report.problem(id, note.line.map(|l| l..l), &note.message);
+                    }
+                    Severity::Warning => report.warn(id, note.line, &note.message),
+                }
+            }
+            imported.push((id, file));
+        }
+    }
     if report.unreadable {
         // Links into a file that could not be read would all look dangling; the
         // problems already found say what to mend first.
-        read_rest::<raw::Project>(&mut report, DataFile::Projects);
-        read_rest::<raw::Contribution>(&mut report, DataFile::Contributions);
+        read_rest::<raw::Project>(&mut report, DataFile::Projects, read);
+        read_rest::<raw::Contribution>(&mut report, DataFile::Contributions, read);
         return Err(report.finish());
     }
 
@@ -154,6 +190,22 @@ pub fn load(dir: &Path) -> Result<Store, Problems> {
             )
         };
     }
+    macro_rules! register_imported {
+        ($what:literal, $list:ident) => {
+            imported
+                .iter()
+                .map(|(id, f)| {
+                    report.register(
+                        *id,
+                        $what,
+                        f.$list.iter().map(|(line, r)| (&r.slug, Some(*line))),
+                        &mut slugs.$list,
+                        &mut places.$list,
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+    }
     let doc_slugs = register!(
         report,
         DataFile::Documents,
@@ -161,7 +213,9 @@ pub fn load(dir: &Path) -> Result<Store, Problems> {
         documents,
         documents
     );
+    let imported_doc_slugs = register_imported!("document", documents);
     let theme_slugs = register!(report, DataFile::Themes, "theme", themes, themes);
+    let imported_theme_slugs = register_imported!("theme", themes);
     let org_slugs = register!(
         report,
         DataFile::Organisations,
@@ -169,6 +223,7 @@ pub fn load(dir: &Path) -> Result<Store, Problems> {
         organisations,
         organisations
     );
+    let imported_org_slugs = register_imported!("organisation", organisations);
     let prog_slugs = register!(
         report,
         DataFile::Programmes,
@@ -176,41 +231,68 @@ pub fn load(dir: &Path) -> Result<Store, Problems> {
         programmes,
         programmes
     );
+    let imported_prog_slugs = register_imported!("programme", programmes);
 
     let r = Resolver { slugs: &slugs };
-    let documents: Vec<_> = documents
-        .into_iter()
-        .zip(doc_slugs)
-        .map(|((_, d), slug)| {
-            Some(Document {
-                slug: slug?,
-                title: d.title,
-            })
+    let document = |((_, d), slug): ((usize, raw::Document), Option<Slug>)| {
+        Some(Document {
+            slug: slug?,
+            title: d.title,
         })
-        .collect();
-    let themes: Vec<_> = themes
-        .into_iter()
-        .zip(theme_slugs)
-        .map(|((_, t), slug)| {
-            Some(Theme {
-                slug: slug?,
-                name: t.name,
-            })
+    };
+    let theme = |((_, t), slug): ((usize, raw::Theme), Option<Slug>)| {
+        Some(Theme {
+            slug: slug?,
+            name: t.name,
+            code: t.code,
+            vocabulary: t.vocabulary,
         })
-        .collect();
+    };
+    let mut documents: Vec<_> = documents.into_iter().zip(doc_slugs).map(document).collect();
+    let mut themes: Vec<_> = themes.into_iter().zip(theme_slugs).map(theme).collect();
+    for (((_, f), docs), ths) in imported
+        .iter_mut()
+        .zip(imported_doc_slugs)
+        .zip(imported_theme_slugs)
+    {
+        documents.extend(
+            std::mem::take(&mut f.documents)
+                .into_iter()
+                .zip(docs)
+                .map(document),
+        );
+        themes.extend(
+            std::mem::take(&mut f.themes)
+                .into_iter()
+                .zip(ths)
+                .map(theme),
+        );
+    }
     // Each raw record is dropped as soon as it is resolved.
     let file = DataFile::Organisations.id();
-    let organisations: Vec<_> = organisations
+    let mut organisations: Vec<_> = organisations
         .into_iter()
         .zip(org_slugs)
         .map(|((_, o), slug)| r.organisation(&mut report, file, &o, slug))
         .collect();
     let file = DataFile::Programmes.id();
-    let programmes: Vec<_> = programmes
+    let mut programmes: Vec<_> = programmes
         .into_iter()
         .zip(prog_slugs)
-        .map(|((_, p), slug)| r.programme(&mut report, file, &p, slug))
+        .map(|((_, p), slug)| r.programme(&mut report, file, p, slug))
         .collect();
+    for (((id, f), orgs), progs) in imported
+        .iter_mut()
+        .zip(imported_org_slugs)
+        .zip(imported_prog_slugs)
+    {
+        for ((_, o), slug) in std::mem::take(&mut f.organisations).into_iter().zip(orgs) {
+            organisations.push(r.organisation(&mut report, *id, &o, slug));
+        }
+        for ((_, p), slug) in std::mem::take(&mut f.programmes).into_iter().zip(progs) {
+            programmes.push(r.programme(&mut report, *id, p, slug));
+        }
+    }
     report.defer();
 
     // Projects and contributions, the bulk of a dataset, link only to the files
@@ -218,38 +300,74 @@ pub fn load(dir: &Path) -> Result<Store, Problems> {
     let mut projects = Vec::new();
     let mut activities = Vec::new();
     let file = DataFile::Projects;
-    report.toml_batches(
-        file.id(),
-        file.table(),
-        |report, batch: Vec<(usize, raw::Project)>| {
-            let start = projects.len();
-            let batch_slugs = register!(report, file, "project", batch, projects);
-            let r = Resolver { slugs: &slugs };
-            for (i, ((_, p), slug)) in batch.into_iter().zip(batch_slugs).enumerate() {
-                let id = ProjectId((start + i) as u32);
-                projects.push(r.project(report, file.id(), id, p, slug, &mut activities));
-            }
-            report.defer();
-        },
-    );
+    if read(file) {
+        report.toml_batches(
+            file.id(),
+            file.table(),
+            |report, batch: Vec<(usize, raw::Project)>| {
+                let start = projects.len();
+                let batch_slugs = register!(report, file, "project", batch, projects);
+                let r = Resolver { slugs: &slugs };
+                for (i, ((_, p), slug)) in batch.into_iter().zip(batch_slugs).enumerate() {
+                    let id = ProjectId((start + i) as u32);
+                    projects.push(r.project(report, file.id(), id, p, slug, &mut activities));
+                }
+                report.defer();
+            },
+        );
+    }
+    for (id, f) in &mut imported {
+        let batch = std::mem::take(&mut f.projects);
+        let start = projects.len();
+        let batch_slugs = report.register(
+            *id,
+            "project",
+            batch.iter().map(|(line, r)| (&r.slug, Some(*line))),
+            &mut slugs.projects,
+            &mut places.projects,
+        );
+        let r = Resolver { slugs: &slugs };
+        for (i, ((_, p), slug)) in batch.into_iter().zip(batch_slugs).enumerate() {
+            let pid = ProjectId((start + i) as u32);
+            projects.push(r.project(&mut report, *id, pid, p, slug, &mut activities));
+        }
+        report.defer();
+    }
     if report.unreadable {
-        read_rest::<raw::Contribution>(&mut report, DataFile::Contributions);
+        read_rest::<raw::Contribution>(&mut report, DataFile::Contributions, read);
         return Err(report.finish());
     }
     let mut contributions = Vec::new();
     let file = DataFile::Contributions;
-    report.toml_batches(
-        file.id(),
-        file.table(),
-        |report, batch: Vec<(usize, raw::Contribution)>| {
-            let batch_slugs = register!(report, file, "contribution", batch, contributions);
-            let r = Resolver { slugs: &slugs };
-            for ((_, c), slug) in batch.iter().zip(batch_slugs) {
-                contributions.push(r.contribution(report, file.id(), c, slug));
-            }
-            report.defer();
-        },
-    );
+    if read(file) {
+        report.toml_batches(
+            file.id(),
+            file.table(),
+            |report, batch: Vec<(usize, raw::Contribution)>| {
+                let batch_slugs = register!(report, file, "contribution", batch, contributions);
+                let r = Resolver { slugs: &slugs };
+                for ((_, c), slug) in batch.iter().zip(batch_slugs) {
+                    contributions.push(r.contribution(report, file.id(), c, slug));
+                }
+                report.defer();
+            },
+        );
+    }
+    for (id, f) in &mut imported {
+        let batch = std::mem::take(&mut f.contributions);
+        let batch_slugs = report.register(
+            *id,
+            "contribution",
+            batch.iter().map(|(line, r)| (&r.slug, Some(*line))),
+            &mut slugs.contributions,
+            &mut places.contributions,
+        );
+        let r = Resolver { slugs: &slugs };
+        for ((_, c), slug) in batch.iter().zip(batch_slugs) {
+            contributions.push(r.contribution(&mut report, *id, c, slug));
+        }
+        report.defer();
+    }
     if report.unreadable {
         return Err(report.finish());
     }
@@ -280,30 +398,42 @@ pub fn load(dir: &Path) -> Result<Store, Problems> {
             activities: all(activities)?,
             contributions: all(contributions)?,
         };
-        Some(Store::build(records, slugs))
+        Some(Store::build(records, slugs, report.take_warnings()))
     })();
     // Every record left out was reported above; this guards the promise.
     records.ok_or_else(|| {
         Problems(vec![Problem {
             file: dir.to_path_buf(),
             line: None,
+            severity: Severity::Error,
             message: "a record could not be read and no reason was found; please report this"
                 .to_owned(),
         }])
     })
 }
 
-/// Reads a whole file into its records, each with the line it starts at.
+/// Reads a whole file into its records, each with the line it starts at; none
+/// when the file may be and is absent.
 fn read_all<T: serde::de::DeserializeOwned + Send>(
     report: &mut Report,
     file: DataFile,
+    read: impl Fn(DataFile) -> bool,
 ) -> Vec<(usize, T)> {
+    if !read(file) {
+        return Vec::new();
+    }
     report.toml_records(file.id(), file.table())
 }
 
 /// Reads a file only for the problems it holds, once the dataset cannot load.
-fn read_rest<T: serde::de::DeserializeOwned + Send>(report: &mut Report, file: DataFile) {
-    report.toml_batches::<T>(file.id(), file.table(), |_, _| {});
+fn read_rest<T: serde::de::DeserializeOwned + Send>(
+    report: &mut Report,
+    file: DataFile,
+    read: impl Fn(DataFile) -> bool,
+) {
+    if read(file) {
+        report.toml_batches::<T>(file.id(), file.table(), |_, _| {});
+    }
 }
 
 /// Unwraps records that all resolved, in place; `None` if one did not. Only

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use coopgraph_model::Slug;
 
 use crate::raw::Text;
-use crate::{Problem, Problems};
+use crate::{Problem, Problems, Severity};
 
 /// A file the report knows, by its place in [`Report::files`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +23,8 @@ pub(crate) struct FileId(pub u32);
 /// its text is gone.
 pub(crate) struct SourceFile {
     pub path: PathBuf,
-    /// The offset of each line's first byte.
+    /// The offset of each line's first byte; empty for a file whose reader gives
+    /// spans as line numbers.
     pub line_starts: Vec<u32>,
 }
 
@@ -35,8 +36,11 @@ impl SourceFile {
         }
     }
 
-    /// The line, from 1, of a byte offset.
+    /// The line, from 1, of a span's start.
     pub fn line(&self, offset: usize) -> usize {
+        if self.line_starts.is_empty() {
+            return offset;
+        }
         self.line_starts
             .partition_point(|&start| start as usize <= offset)
     }
@@ -62,6 +66,8 @@ pub(crate) struct Report {
     /// Problems found past reading: links, values, invariants. They are left
     /// out when a file is unreadable, since they may only echo it.
     deferred: Vec<Problem>,
+    /// What was dropped while the rest loads.
+    warnings: Vec<Problem>,
 }
 
 impl Report {
@@ -69,6 +75,23 @@ impl Report {
     pub fn add_file(&mut self, path: PathBuf) -> FileId {
         self.files.push(SourceFile::new(path));
         FileId(self.files.len() as u32 - 1)
+    }
+
+    /// Adds a file whose reader gives spans as line numbers.
+    pub fn add_file_by_line(&mut self, path: PathBuf) -> FileId {
+        let id = self.add_file(path);
+        self.file_mut(id).line_starts.clear();
+        id
+    }
+
+    /// Something dropped from a file while the rest loads, at a line where known.
+    pub fn warn(&mut self, file: FileId, line: Option<usize>, message: impl Display) {
+        self.warnings.push(Problem {
+            file: self.file(file).path.clone(),
+            line,
+            severity: Severity::Warning,
+            message: message.to_string(),
+        });
     }
 
     /// The file behind an id.
@@ -88,6 +111,7 @@ impl Report {
         let problem = Problem {
             file: f.path.clone(),
             line,
+            severity: Severity::Error,
             message: message.to_string(),
         };
         self.problems.push(problem);
@@ -98,6 +122,7 @@ impl Report {
         self.problems.push(Problem {
             file: path,
             line: None,
+            severity: Severity::Error,
             message: message.to_string(),
         });
     }
@@ -113,6 +138,7 @@ impl Report {
         self.problems.push(Problem {
             file: f.path.clone(),
             line: place.record_line.or(Some(place.slug_line)),
+            severity: Severity::Error,
             message: message.to_string(),
         });
     }
@@ -139,14 +165,23 @@ impl Report {
         !self.deferred.is_empty()
     }
 
-    /// Every problem, sorted by file and line, each once.
+    /// Every problem with the warnings, sorted by file and line, each once.
     pub fn finish(mut self) -> Problems {
         if !self.unreadable {
             self.problems.append(&mut self.deferred);
         }
+        self.problems.append(&mut self.warnings);
         self.problems.sort();
         self.problems.dedup();
         Problems(self.problems)
+    }
+
+    /// The warnings alone, sorted by file and line, once the dataset has loaded.
+    pub fn take_warnings(&mut self) -> Vec<Problem> {
+        let mut warnings = std::mem::take(&mut self.warnings);
+        warnings.sort();
+        warnings.dedup();
+        warnings
     }
 
     /// Parses the slugs of one type and registers them, reporting invalid and

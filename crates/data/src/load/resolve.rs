@@ -82,6 +82,14 @@ impl Resolver<'_> {
     fn money(&self, ctx: &mut Report, file: FileId, m: &raw::Money) -> Option<Money> {
         let amount = ctx.value(file, &m.amount, Money::parse_amount);
         let currency = ctx.value(file, &m.currency, CurrencyCode::parse);
+        if m.signed {
+            return Some(Money::signed(
+                amount?,
+                currency?,
+                m.approximate,
+                m.text.clone(),
+            ));
+        }
         Money::new(amount?, currency?, m.approximate, m.text.clone())
             .map_err(|e| ctx.at(file, &m.amount, e))
             .ok()
@@ -177,7 +185,7 @@ impl Resolver<'_> {
         &self,
         ctx: &mut Report,
         file: FileId,
-        p: &raw::Programme,
+        p: raw::Programme,
         slug: Option<Slug>,
     ) -> Option<Programme> {
         let f = file;
@@ -207,6 +215,7 @@ impl Resolver<'_> {
             parent: parent.ok()?,
             predecessor: predecessor.ok()?,
             participants: participants?,
+            iati: p.iati.map(|i| Box::new(i.details)),
             source: source?,
         })
     }
@@ -272,6 +281,23 @@ impl Resolver<'_> {
         }
         let programme = optional(p.programme.as_ref(), |t| self.programme_ref(ctx, f, t));
         let source = self.source(ctx, f, &p.source);
+        let iati = p.iati.map(|iati| {
+            let mut details = iati.details;
+            details.country_shares = countries
+                .iter()
+                .zip(iati.country_percentages)
+                .map(|(&country, percentage)| CountryShare {
+                    country,
+                    percentage,
+                })
+                .collect();
+            details.theme_shares = themes
+                .iter()
+                .zip(iati.theme_percentages)
+                .map(|(&theme, percentage)| ThemeShare { theme, percentage })
+                .collect();
+            Box::new(details)
+        });
         let mut activity_ids = Vec::new();
         for (i, a) in p.activities.into_iter().enumerate() {
             let position = i as u32 + 1;
@@ -300,6 +326,7 @@ impl Resolver<'_> {
             themes: themes_ok.then_some(themes)?,
             programme: programme.ok()?,
             activities: activity_ids,
+            iati,
             source: source?,
         })
     }
@@ -347,6 +374,9 @@ impl Resolver<'_> {
             None => Some(None),
         };
         let date = optional(c.date.as_ref(), |t| ctx.value(f, t, PartialDate::parse));
+        let value_date = optional(c.value_date.as_ref(), |t| {
+            ctx.value(f, t, PartialDate::parse)
+        });
         if let (Some(d), true) = (&c.date, c.start.is_some() || c.end.is_some()) {
             ctx.at(f, d, "give either `date` or `start`/`end`, not both");
         }
@@ -362,6 +392,7 @@ impl Resolver<'_> {
             amount: amount?,
             equivalent: equivalent?,
             date: date.ok()?,
+            value_date: value_date.ok()?,
             period: period?,
             share: share.ok()?,
             channel: channel.ok()?,

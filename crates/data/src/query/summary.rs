@@ -195,7 +195,7 @@ pub fn funding_summary(
                 };
                 let kind_ok = match &filter.kind {
                     Some(kinds) => kinds.contains(&c.kind),
-                    None => c.kind != ContributionKind::Pledge,
+                    None => !c.kind.is_promise(),
                 };
                 let in_scope = match c.to {
                     Recipient::Project(p) => passes(p),

@@ -10,6 +10,8 @@ pub(crate) use text::{FoldedFields, SearchText};
 
 use coopgraph_model::*;
 
+use crate::Problem;
+
 /// A whole, consistent dataset with an index for every relation the API follows.
 ///
 /// Records live in one list per type and are named by typed ids; every index is
@@ -22,6 +24,19 @@ pub struct Store {
     slugs: Slugs,
     index: Index,
     text: SearchText,
+    /// Programmes and projects by their IATI identifier.
+    iati: HashMap<String, IatiRecord>,
+    /// What was dropped from the data files while the rest loaded.
+    warnings: Vec<Problem>,
+}
+
+/// A record named by an IATI activity identifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IatiRecord {
+    /// An activity other activities name as their parent.
+    Programme(ProgrammeId),
+    /// Any other activity.
+    Project(ProjectId),
 }
 
 /// The records of a dataset, every one resolved, in the order of the data files.
@@ -104,15 +119,37 @@ macro_rules! records {
 
 impl Store {
     /// Indexes resolved records, registered under `slugs`, into a store.
-    pub(crate) fn build(records: Records, slugs: Slugs) -> Self {
+    pub(crate) fn build(records: Records, slugs: Slugs, warnings: Vec<Problem>) -> Self {
         let index = Index::build(&records);
         let text = SearchText::build(&records);
+        let programmes = records.programmes.iter().enumerate().filter_map(|(i, p)| {
+            let id = p.iati.as_ref()?.identifier.clone();
+            Some((id, IatiRecord::Programme(ProgrammeId(i as u32))))
+        });
+        let projects = records.projects.iter().enumerate().filter_map(|(i, p)| {
+            let id = p.iati.as_ref()?.identifier.clone();
+            Some((id, IatiRecord::Project(ProjectId(i as u32))))
+        });
+        let iati = programmes.chain(projects).collect();
         Self {
             records,
             slugs,
             index,
             text,
+            iati,
+            warnings,
         }
+    }
+
+    /// The programme or project an IATI activity identifier names.
+    pub fn by_iati_identifier(&self, identifier: &str) -> Option<IatiRecord> {
+        self.iati.get(identifier).copied()
+    }
+
+    /// What was dropped from the data files while the rest loaded, as
+    /// `file:line: warning: …`, in file and line order.
+    pub fn warnings(&self) -> &[Problem] {
+        &self.warnings
     }
 
     records! {

@@ -114,6 +114,12 @@ impl Contribution {
         self.record(ctx).date.map(PartialDate)
     }
 
+    /// The date the amount's currency value is taken at, where it differs from
+    /// `date` (an IATI transaction's `value-date`).
+    async fn value_date(&self, ctx: &Context<'_>) -> Option<PartialDate> {
+        self.record(ctx).value_date.map(PartialDate)
+    }
+
     /// Over which span of time, for a flow that lasts; empty for a single payment.
     async fn period(&self, ctx: &Context<'_>) -> Period {
         Period(self.record(ctx).period)

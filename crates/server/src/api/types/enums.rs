@@ -39,6 +39,19 @@ pub enum OrganisationKind {
     UnAgency,
     /// A trust fund.
     TrustFund,
+    /// A local or regional government (IATI organisation type 11).
+    LocalGovernment,
+    /// A public body other than a government (IATI organisation type 15).
+    PublicSector,
+    /// A non-governmental organisation (IATI organisation types 21 to 24).
+    Ngo,
+    /// A public-private partnership (IATI organisation type 30).
+    PublicPrivatePartnership,
+    /// A multilateral organisation not said to be a United Nations agency (IATI
+    /// organisation type 40).
+    Multilateral,
+    /// A foundation (IATI organisation type 60).
+    Foundation,
     /// Anything else.
     Other,
 }
@@ -77,6 +90,70 @@ pub enum ContributionKind {
     Grant,
     /// A promise of money, not yet a transfer.
     Pledge,
+    /// Money an activity receives (IATI transaction type 1).
+    IncomingFunds,
+    /// A firm obligation to pay, made by the activity (IATI transaction type 2).
+    OutgoingCommitment,
+    /// Money paid out to another organisation (IATI transaction type 3).
+    Disbursement,
+    /// Money spent directly on goods and services (IATI transaction type 4).
+    Expenditure,
+    /// Interest paid on a loan (IATI transaction type 5).
+    InterestPayment,
+    /// The repayment of a loan's principal (IATI transaction type 6).
+    LoanRepayment,
+    /// A payment covering costs already incurred (IATI transaction type 7).
+    Reimbursement,
+    /// A purchase of equity (IATI transaction type 8).
+    PurchaseOfEquity,
+    /// A sale of equity (IATI transaction type 9).
+    SaleOfEquity,
+    /// A guarantee of credit (IATI transaction type 10).
+    CreditGuarantee,
+    /// A firm obligation to pay, made to the activity (IATI transaction type 11).
+    IncomingCommitment,
+    /// A promise of money made to the activity (IATI transaction type 13).
+    IncomingPledge,
+    /// A promise of money made by the activity (IATI transaction type 12).
+    OutgoingPledge,
+}
+
+/// Whether a budget is the first one agreed or a later revision, as in IATI.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Hash)]
+#[graphql(remote = "model::BudgetKind")]
+pub enum BudgetKind {
+    /// The budget as first agreed.
+    Original,
+    /// A revision of the original budget.
+    Revised,
+}
+
+/// How firm a budget is, as in IATI.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Hash)]
+#[graphql(remote = "model::BudgetStatus")]
+pub enum BudgetStatus {
+    /// An estimate, not yet agreed.
+    Indicative,
+    /// Agreed and committed.
+    Committed,
+}
+
+/// Where a project stands in its life, as in the IATI ActivityStatus codelist.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Hash)]
+#[graphql(remote = "model::ActivityStatus")]
+pub enum ActivityStatus {
+    /// Being scoped or planned.
+    Pipeline,
+    /// Under way.
+    Implementation,
+    /// Work done; final payments and reports still to come.
+    Finalisation,
+    /// Finished.
+    Closed,
+    /// Stopped before it was finished.
+    Cancelled,
+    /// Paused.
+    Suspended,
 }
 
 /// Which way a list is sorted.

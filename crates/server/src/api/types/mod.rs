@@ -85,6 +85,16 @@ pub enum SearchResult {
     Activity(Activity),
 }
 
+/// What an IATI activity became: a programme when other activities name it as
+/// their parent, else a project.
+#[derive(Union, Clone)]
+pub enum IatiActivity {
+    /// An activity other activities name as their parent.
+    Programme(Programme),
+    /// Any other activity.
+    Project(Project),
+}
+
 /// What a contribution is paid to: an organisation, a programme or a project.
 #[derive(Union)]
 pub enum Recipient {

@@ -8,7 +8,7 @@ use crate::api::id::{Kind, encode};
 use coopgraph_data::query;
 
 use super::{
-    ContributionConnection, FundingModality, NameOrderField, OrderDirection, Organisation,
+    Budget, ContributionConnection, FundingModality, NameOrderField, OrderDirection, Organisation,
     Participation, Period, ProjectConnection, Source, nested_list, nested_page, store,
 };
 use crate::api::batch::Item;
@@ -63,6 +63,18 @@ impl Programme {
     /// When it runs.
     async fn period(&self, ctx: &Context<'_>) -> Period {
         Period(self.record(ctx).period)
+    }
+
+    /// The IATI activity identifier, for a programme read from an IATI file (an
+    /// activity that others name as their parent).
+    async fn iati_identifier<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
+        Some(&self.record(ctx).iati.as_ref()?.identifier)
+    }
+
+    /// The budgets its IATI activity states; empty for other programmes.
+    async fn budgets(&self, ctx: &Context<'_>) -> Vec<Budget> {
+        let iati = self.record(ctx).iati.as_deref();
+        iati.map_or(Vec::new(), |i| i.budgets.iter().map(Budget::from).collect())
     }
 
     /// What the source says of it.

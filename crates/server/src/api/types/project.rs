@@ -7,13 +7,14 @@ use coopgraph_model::{self as model, ProjectId, Recipient};
 
 use super::programme::funders;
 use super::{
-    ActivityConnection, ContributionConnection, Country, Money, OrderDirection, Organisation,
-    Participation, Period, Place, Programme, ProjectOrderField, Source, Theme, nested_list,
-    nested_page, store,
+    ActivityConnection, ActivityStatus, Budget, ContributionConnection, Country, CountryShare,
+    Money, OrderDirection, Organisation, Participation, Period, Place, Programme,
+    ProjectOrderField, Source, Theme, ThemeShare, nested_list, nested_page, store,
 };
 use crate::api::batch::Item;
 use crate::api::id::{Kind, encode};
 use crate::api::scalars::CountryCode;
+use crate::api::scalars::Decimal;
 
 /// One piece of work: what it aims at, where and when, for how much, who funds and
 /// who carries it out, and its activities.
@@ -62,8 +63,8 @@ impl Project {
         self.record(ctx).objective.as_deref()
     }
 
-    /// The countries it works in. The source gives no split of the budget between
-    /// them.
+    /// The countries it works in; `countryShares` gives each one's share where an
+    /// IATI activity states it.
     async fn countries(&self, ctx: &Context<'_>) -> Vec<Country> {
         let s = store(ctx);
         nested_list(ctx, &self.0, "countries", |ids| {
@@ -83,9 +84,65 @@ impl Project {
         Period(self.record(ctx).period)
     }
 
-    /// Its budget, where the source gives one.
+    /// Its budget, where the source gives one. For an IATI activity: the sum of its
+    /// budgets, a revised budget replacing the original for its period, when all are
+    /// in one currency.
     async fn budget(&self, ctx: &Context<'_>) -> Option<Money> {
         self.record(ctx).budget.as_ref().map(Money::from)
+    }
+
+    /// The IATI activity identifier, for a project read from an IATI file.
+    async fn iati_identifier<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
+        Some(&self.record(ctx).iati.as_ref()?.identifier)
+    }
+
+    /// The budgets an IATI activity states, one per period and revision, in the
+    /// file's order; empty for other projects.
+    async fn budgets(&self, ctx: &Context<'_>) -> Vec<Budget> {
+        let iati = self.record(ctx).iati.as_deref();
+        iati.map_or(Vec::new(), |i| i.budgets.iter().map(Budget::from).collect())
+    }
+
+    /// The countries an IATI activity works in, with the share of each where stated;
+    /// empty for other projects.
+    async fn country_shares(&self, ctx: &Context<'_>) -> Vec<CountryShare> {
+        let iati = self.record(ctx).iati.as_deref();
+        iati.map_or(Vec::new(), |i| {
+            i.country_shares
+                .iter()
+                .map(|c| CountryShare {
+                    country: Country(Item::single(c.country)),
+                    percentage: c.percentage.map(|p| Decimal(p.percent())),
+                })
+                .collect()
+        })
+    }
+
+    /// The themes (IATI sectors) of an IATI activity, with the share of each where
+    /// stated; empty for other projects.
+    async fn theme_shares(&self, ctx: &Context<'_>) -> Vec<ThemeShare> {
+        let s = store(ctx);
+        let iati = self.record(ctx).iati.as_deref();
+        iati.map_or(Vec::new(), |i| {
+            i.theme_shares
+                .iter()
+                .map(|t| ThemeShare {
+                    theme: s.theme(t.theme).into(),
+                    percentage: t.percentage.map(|p| Decimal(p.percent())),
+                })
+                .collect()
+        })
+    }
+
+    /// Where an IATI activity stands in its life, where it says.
+    async fn status(&self, ctx: &Context<'_>) -> Option<ActivityStatus> {
+        Some(self.record(ctx).iati.as_ref()?.status?.into())
+    }
+
+    /// The language of the title and objective, as an ISO 639-1 code, for an IATI
+    /// activity: English where the activity gives it, else the first given.
+    async fn language<'c>(&self, ctx: &Context<'c>) -> Option<&'c str> {
+        self.record(ctx).iati.as_ref()?.language.as_deref()
     }
 
     /// Its themes.

@@ -10,8 +10,8 @@ use super::programme::{ProgrammeFilter, ProgrammeOrder};
 use super::project::{ProjectFilter, ProjectOrder};
 use super::summary::{FundingFilter, FundingSummaryRow, SummaryGroup, SummaryMeasure};
 use super::{
-    Activity, ActivityConnection, Contribution, ContributionConnection, Country, Node,
-    Organisation, OrganisationConnection, Programme, ProgrammeConnection, Project,
+    Activity, ActivityConnection, Contribution, ContributionConnection, Country, IatiActivity,
+    Node, Organisation, OrganisationConnection, Programme, ProgrammeConnection, Project,
     ProjectConnection, SearchResult, Theme, root_page, store,
 };
 use crate::api::batch::{Item, Level};
@@ -19,6 +19,7 @@ use crate::api::budget::Lookups;
 use crate::api::id::{self, Kind};
 use crate::api::scalars::CountryCode;
 use crate::error::{bad_input, refused};
+use coopgraph_data::IatiRecord;
 use coopgraph_data::query::{self, Hit};
 
 /// The most ids `nodes` takes, and the most results `search` returns.
@@ -96,6 +97,22 @@ impl Query {
         store(ctx)
             .project_by_slug(&slug)
             .map(|id| Project(Item::single(id)))
+    }
+
+    /// The programme or project an IATI activity identifier names, such as
+    /// `XM-DAC-41302-PRJ-1`: a programme when other activities name it as their
+    /// parent, else a project; null if none has it.
+    async fn iati_activity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The activity's IATI identifier, as its file writes it.")]
+        identifier: String,
+    ) -> Option<IatiActivity> {
+        Lookups::count(ctx);
+        Some(match store(ctx).by_iati_identifier(&identifier)? {
+            IatiRecord::Programme(id) => IatiActivity::Programme(Programme(Item::single(id))),
+            IatiRecord::Project(id) => IatiActivity::Project(Project(Item::single(id))),
+        })
     }
 
     /// One country some project works in, by code; null if no project works there.

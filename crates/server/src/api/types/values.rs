@@ -3,7 +3,7 @@
 use async_graphql::{Context, Object, SimpleObject};
 use coopgraph_model as model;
 
-use super::{Country, Organisation, Role, store};
+use super::{BudgetKind, BudgetStatus, Country, Organisation, Role, store};
 use crate::api::batch::Item;
 use crate::api::scalars::{CurrencyCode, Decimal, PartialDate};
 
@@ -99,13 +99,20 @@ pub struct Place {
     pub country: Country,
 }
 
-/// A theme of work that projects are grouped by.
+/// A theme of work that projects are grouped by: one of the dataset's own, or an
+/// IATI sector.
 #[derive(SimpleObject, Clone)]
 pub struct Theme {
     /// Unique among themes; what the `theme` filters take.
     pub slug: String,
     /// The theme's name.
     pub name: String,
+    /// Its code in `vocabulary`, such as the OECD DAC sector "16020"; null for the
+    /// dataset's own themes.
+    pub code: Option<String>,
+    /// The IATI sector vocabulary of `code`: "1" for OECD DAC 5-digit sectors, "2"
+    /// for their 3-digit categories, "99" for the publisher's own.
+    pub vocabulary: Option<String>,
 }
 
 impl From<&model::Theme> for Theme {
@@ -113,8 +120,55 @@ impl From<&model::Theme> for Theme {
         Self {
             slug: t.slug.to_string(),
             name: t.name.clone(),
+            code: t.code.clone(),
+            vocabulary: t.vocabulary.clone(),
         }
     }
+}
+
+/// A budget for one period, as an IATI activity states it.
+#[derive(SimpleObject, Clone)]
+pub struct Budget {
+    /// The period it covers.
+    pub period: Period,
+    /// How much; a revised budget may be negative.
+    pub amount: Money,
+    /// Original or revised.
+    pub kind: BudgetKind,
+    /// Indicative or committed.
+    pub status: BudgetStatus,
+    /// The date the amount's currency value is taken at, where given.
+    pub value_date: Option<PartialDate>,
+}
+
+impl From<&model::Budget> for Budget {
+    fn from(b: &model::Budget) -> Self {
+        Self {
+            period: Period(b.period),
+            amount: (&b.amount).into(),
+            kind: b.kind.into(),
+            status: b.status.into(),
+            value_date: b.value_date.map(PartialDate),
+        }
+    }
+}
+
+/// A country a project works in, with its share of the project.
+#[derive(SimpleObject, Clone)]
+pub struct CountryShare {
+    /// The country.
+    pub country: Country,
+    /// Its share of the project in per cent, where stated.
+    pub percentage: Option<Decimal>,
+}
+
+/// A theme of a project, with the share of the project it covers.
+#[derive(SimpleObject, Clone)]
+pub struct ThemeShare {
+    /// The theme.
+    pub theme: Theme,
+    /// Its share of the project in per cent, where stated.
+    pub percentage: Option<Decimal>,
 }
 
 impl Place {
