@@ -87,16 +87,45 @@ fn main() -> anyhow::Result<ExitCode> {
 }
 
 fn check(dir: &Path) -> ExitCode {
-    match coopgraph_data::load(dir) {
+    match coopgraph_iati::load(dir) {
         Ok(store) => {
-            println!("{}: ok: {}", dir.display(), summary(&store));
+            for warning in store.warnings() {
+                eprintln!("{warning}");
+            }
+            let warnings = match store.warnings().len() {
+                0 => String::new(),
+                n => format!(" ({n} warning(s): what they name was dropped)"),
+            };
+            println!("{}: ok: {}{warnings}", dir.display(), summary(&store));
             ExitCode::SUCCESS
         }
         Err(problems) => {
             eprintln!("{problems}");
-            eprintln!("{}: {} problem(s)", dir.display(), problems.0.len());
+            eprintln!("{}: {}", dir.display(), count(&problems));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// "3 error(s), 2 warning(s)".
+fn count(problems: &coopgraph_data::Problems) -> String {
+    let errors = problems.0.iter().filter(|p| p.is_error()).count();
+    let warnings = problems.0.len() - errors;
+    format!("{errors} error(s), {warnings} warning(s)")
+}
+
+/// The most warnings written to the log at start or reload; `check` lists all.
+const LOGGED_WARNINGS: usize = 100;
+
+/// Logs what loading dropped, up to [`LOGGED_WARNINGS`] lines.
+fn log_warnings(store: &coopgraph_data::Store) {
+    let warnings = store.warnings();
+    for w in warnings.iter().take(LOGGED_WARNINGS) {
+        tracing::warn!("{w}");
+    }
+    if warnings.len() > LOGGED_WARNINGS {
+        let more = warnings.len() - LOGGED_WARNINGS;
+        tracing::warn!("… and {more} more warning(s); `coopgraph check` lists them all");
     }
 }
 
@@ -115,18 +144,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
-    let store = match coopgraph_data::load(&args.data) {
+    let store = match coopgraph_iati::load(&args.data) {
         Ok(store) => Arc::new(store),
         Err(problems) => {
             eprintln!("{problems}");
-            eprintln!(
-                "{}: {} problem(s); not serving",
-                args.data.display(),
-                problems.0.len()
-            );
+            eprintln!("{}: {}; not serving", args.data.display(), count(&problems));
             return Ok(ExitCode::FAILURE);
         }
     };
+    log_warnings(&store);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -179,9 +205,12 @@ async fn reload_on_hangup(handle: coopgraph::http::Handle, dir: PathBuf) {
     };
     while hangups.recv().await.is_some() {
         let (h, d) = (handle.clone(), dir.clone());
-        let result = tokio::task::spawn_blocking(move || h.reload(&d).map(|s| summary(&s))).await;
+        let result = tokio::task::spawn_blocking(move || h.reload(&d)).await;
         match result {
-            Ok(Ok(summary)) => tracing::info!("reloaded {}: {summary}", dir.display()),
+            Ok(Ok(store)) => {
+                log_warnings(&store);
+                tracing::info!("reloaded {}: {}", dir.display(), summary(&store));
+            }
             Ok(Err(problems)) => {
                 tracing::error!("reload refused; still serving the previous dataset:\n{problems}")
             }

@@ -93,7 +93,7 @@ impl Handle {
     /// refused with its problems and the current one keeps serving. Blocks while
     /// loading: call it off the request path.
     pub fn reload(&self, dir: &Path) -> Result<Arc<Store>, Problems> {
-        let store = Arc::new(coopgraph_data::load(dir)?);
+        let store = Arc::new(coopgraph_iati::load(dir)?);
         self.swap(store.clone());
         Ok(store)
     }

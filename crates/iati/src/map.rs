@@ -1,0 +1,935 @@
+//! From read activities to the loader's raw records, by the mapping of SPEC.md
+//! ("IATI in and out"). Every value is checked here: what cannot be used is
+//! dropped with a warning at its line, and only what leaves no record (an
+//! activity without an identifier, an identifier given twice) is an error.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Display;
+use std::path::PathBuf;
+
+use coopgraph_data::raw::{self, Text};
+use coopgraph_data::{ImportedFile, KnownOrganisations, Note, Severity, fold, text_at};
+use coopgraph_model::{
+    Budget, BudgetKind, BudgetStatus, CountryCode, CurrencyCode, IatiDetails, Money, PartialDate,
+    Period, Share, Slug,
+};
+use rust_decimal::Decimal;
+
+use crate::codes::{self, DateType};
+use crate::read::{self, Activity, Coded, Narrative, Org};
+
+/// One file as read: its activities, and the failure that stopped it, if any.
+pub(crate) struct FileRead {
+    pub path: PathBuf,
+    pub activities: Vec<Activity>,
+    pub notes: Vec<Note>,
+}
+
+/// The longest slug made for an activity, leaving room for a transaction's
+/// `-tN` within [`Slug::MAX_LEN`].
+const ACTIVITY_SLUG_LEN: usize = 72;
+
+/// Slugs handed out so far, by kind, across every file.
+#[derive(Default)]
+struct Slugs(HashSet<String>);
+
+impl Slugs {
+    /// A slug made from `text`, unique among those handed out: `text` folded to
+    /// `a-z`, `0-9` and hyphens, cut to `max` bytes, with `-2`, `-3`… on a clash.
+    fn make(&mut self, text: &str, max: usize) -> String {
+        let folded = fold(text).replace(' ', "-");
+        let mut base: String = folded.chars().take(max).collect();
+        while base.ends_with('-') {
+            base.pop();
+        }
+        if base.is_empty() {
+            base.push('x');
+        }
+        let mut slug = base.clone();
+        let mut n = 2;
+        while !self.0.insert(slug.clone()) {
+            let suffix = format!("-{n}");
+            let mut b = base.clone();
+            b.truncate(max.saturating_sub(suffix.len()));
+            while b.ends_with('-') {
+                b.pop();
+            }
+            slug = b + &suffix;
+            n += 1;
+        }
+        slug
+    }
+}
+
+/// Whether a `ref` is an organisation identifier (`XM-DAC-41302`, `GB-COH-123`)
+/// rather than a type code or a bare number, as real files sometimes give.
+fn is_org_identifier(reference: &str) -> bool {
+    let mut parts = reference.splitn(2, '-');
+    let agency = parts.next().unwrap_or_default();
+    let rest = parts.next().unwrap_or_default();
+    agency.len() >= 2
+        && agency.chars().all(|c| c.is_ascii_alphanumeric())
+        && agency.chars().any(|c| c.is_ascii_alphabetic())
+        && !rest.is_empty()
+        && !reference.chars().any(char::is_whitespace)
+}
+
+/// The narrative to show: English where there is one (by its own `xml:lang` or
+/// the activity's), else the first; with its language.
+fn pick<'a>(
+    narratives: &'a [Narrative],
+    default_lang: Option<&'a str>,
+) -> Option<(&'a str, Option<&'a str>)> {
+    let lang = |n: &'a Narrative| n.lang.as_deref().or(default_lang);
+    narratives
+        .iter()
+        .find(|n| lang(n).is_none_or(|l| l.eq_ignore_ascii_case("en")))
+        .or(narratives.first())
+        .map(|n| (n.text.as_str(), lang(n)))
+}
+
+/// Reads an `xsd:date` (or a date-time) as a date; `None` for anything else.
+fn date(text: &str) -> Option<PartialDate> {
+    let day = text.get(..10).unwrap_or(text);
+    PartialDate::parse(day).ok().filter(|_| day.len() == 10)
+}
+
+/// Maps every file, with the identifiers of every file known first (a parent
+/// may be in another file than its children).
+pub(crate) fn map(files: Vec<FileRead>, known: &KnownOrganisations) -> Vec<ImportedFile> {
+    // Every activity's identifier, where it is first given, and its slug.
+    let mut first: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut activity_slugs = Slugs::default();
+    let mut slug_of: HashMap<String, String> = HashMap::new();
+    let mut out: Vec<ImportedFile> = files
+        .iter()
+        .map(|f| ImportedFile {
+            path: f.path.clone(),
+            notes: f.notes.clone(),
+            ..ImportedFile::default()
+        })
+        .collect();
+    // Which activities are usable, by file and position.
+    let mut usable: Vec<Vec<bool>> = Vec::new();
+    for (fi, f) in files.iter().enumerate() {
+        let mut ok = Vec::with_capacity(f.activities.len());
+        for a in &f.activities {
+            let notes = &mut out[fi].notes;
+            match &a.identifier {
+                Some((_, id)) if !id.is_empty() => match first.get(id) {
+                    Some(&(ffi, line)) => {
+                        let at = if ffi == fi {
+                            format!("line {line}")
+                        } else {
+                            format!("{}:{line}", files[ffi].path.display())
+                        };
+                        let line = a.identifier.as_ref().map_or(a.line, |i| i.0);
+                        error(
+                            notes,
+                            line,
+                            format!("iati-identifier `{id}` is given twice: first at {at}"),
+                        );
+                        ok.push(false);
+                    }
+                    None => {
+                        let line = a.identifier.as_ref().map_or(a.line, |i| i.0);
+                        first.insert(id.clone(), (fi, line));
+                        slug_of.insert(id.clone(), activity_slugs.make(id, ACTIVITY_SLUG_LEN));
+                        ok.push(true);
+                    }
+                },
+                _ => {
+                    error(
+                        notes,
+                        a.line,
+                        "an activity without an `iati-identifier` cannot be used",
+                    );
+                    ok.push(false);
+                }
+            }
+        }
+        usable.push(ok);
+    }
+
+    // Parents: named by a child (related-activity type 1) or by the parent
+    // (type 2). A link to an activity not in the data is dropped.
+    let mut parent_of: HashMap<String, String> = HashMap::new();
+    for (fi, f) in files.iter().enumerate() {
+        for (a, _) in f.activities.iter().zip(&usable[fi]).filter(|(_, ok)| **ok) {
+            let me = &a.identifier.as_ref().expect("usable activities have one").1;
+            for r in &a.related {
+                let (child, parent) = match r.code.as_deref() {
+                    Some("1") => (me, r.reference.as_ref()),
+                    Some("2") => match &r.reference {
+                        Some(c) => (c, Some(me)),
+                        None => continue,
+                    },
+                    _ => continue,
+                };
+                let Some(parent) = parent else { continue };
+                let notes = &mut out[fi].notes;
+                if !first.contains_key(parent) || !first.contains_key(child) {
+                    let missing = if first.contains_key(parent) {
+                        child
+                    } else {
+                        parent
+                    };
+                    warn(
+                        notes,
+                        r.line,
+                        format!(
+                            "related activity `{missing}` is not in the data: the link is not kept"
+                        ),
+                    );
+                    continue;
+                }
+                if child == parent {
+                    warn(
+                        notes,
+                        r.line,
+                        "an activity names itself as its parent: the link is not kept",
+                    );
+                    continue;
+                }
+                match parent_of.get(child) {
+                    Some(p) if p != parent => warn(
+                        notes,
+                        r.line,
+                        format!(
+                            "`{child}` already has the parent `{p}`: the link to `{parent}` is not kept"
+                        ),
+                    ),
+                    Some(_) => {}
+                    None => {
+                        parent_of.insert(child.clone(), parent.clone());
+                    }
+                }
+            }
+        }
+    }
+    let parents: HashSet<&String> = parent_of.values().collect();
+
+    let mut m = Mapper {
+        orgs: known.clone(),
+        org_slugs: Slugs(known.values().cloned().collect()),
+        themes: HashSet::new(),
+        theme_slugs: Slugs::default(),
+        sector_slugs: HashMap::new(),
+        doc_slugs: Slugs::default(),
+    };
+    for (fi, f) in files.into_iter().enumerate() {
+        let file = &mut out[fi];
+        let name = file
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let doc = m.doc_slugs.make(&name, Slug::MAX_LEN);
+        file.documents.push((
+            1,
+            raw::Document {
+                slug: text_at(1, &doc),
+                title: name.clone(),
+            },
+        ));
+        let mut names: HashMap<String, String> = HashMap::new();
+        for (a, ok) in f.activities.into_iter().zip(&usable[fi]) {
+            if !ok {
+                continue;
+            }
+            let mut ctx = Ctx {
+                m: &mut m,
+                file,
+                doc: &doc,
+                names: &mut names,
+            };
+            let id = a.identifier.as_ref().expect("usable").1.clone();
+            let slug = slug_of[&id].clone();
+            let parent = parent_of.get(&id).map(|p| slug_of[p].clone());
+            ctx.activity(a, &id, slug, parent, parents.contains(&id));
+        }
+    }
+    out
+}
+
+fn warn(notes: &mut Vec<Note>, line: usize, message: impl Display) {
+    notes.push(Note {
+        line: Some(line),
+        severity: Severity::Warning,
+        message: message.to_string(),
+    });
+}
+
+fn error(notes: &mut Vec<Note>, line: usize, message: impl Display) {
+    notes.push(Note {
+        line: Some(line),
+        severity: Severity::Error,
+        message: message.to_string(),
+    });
+}
+
+/// What is shared across files: organisations by identifier, themes, slugs.
+struct Mapper {
+    /// Organisations by IATI identifier: the TOML's and those made so far.
+    orgs: HashMap<String, String>,
+    org_slugs: Slugs,
+    /// Theme slugs already handed over.
+    themes: HashSet<String>,
+    theme_slugs: Slugs,
+    /// Theme slugs by vocabulary and code (and publisher, for its own vocabularies).
+    sector_slugs: HashMap<(String, String), String>,
+    doc_slugs: Slugs,
+}
+
+/// Mapping one file.
+struct Ctx<'a> {
+    m: &'a mut Mapper,
+    file: &'a mut ImportedFile,
+    doc: &'a str,
+    /// Organisations known only by name in this file, by name.
+    names: &'a mut HashMap<String, String>,
+}
+
+impl Ctx<'_> {
+    fn warn(&mut self, line: usize, message: impl Display) {
+        warn(&mut self.file.notes, line, message);
+    }
+
+    fn source(&self, line: usize, identifier: &str) -> raw::Source {
+        raw::Source {
+            document: text_at(line, self.doc),
+            section: Some(identifier.to_owned()),
+            quote: None,
+        }
+    }
+
+    /// The slug of the organisation an element names, made on first sight;
+    /// `None`, with a warning, when it names none.
+    fn org(
+        &mut self,
+        org: &Org,
+        what: &str,
+        lang: Option<&str>,
+        identifier: &str,
+    ) -> Option<String> {
+        let name = pick(&org.names, lang).map(|(n, _)| n.to_owned());
+        let reference = match &org.reference {
+            Some(r) if is_org_identifier(r) => Some(r.clone()),
+            Some(r) => {
+                let then = if name.is_some() {
+                    ": the organisation is known by its name"
+                } else {
+                    " and it has no name: not kept"
+                };
+                self.warn(
+                    org.line,
+                    format!("{what} ref `{r}` is not an organisation identifier{then}"),
+                );
+                None
+            }
+            None => None,
+        };
+        let kind = match org.kind.as_deref() {
+            Some(code) => codes::organisation_kind(code).or_else(|| {
+                self.warn(
+                    org.line,
+                    format!("unknown organisation type `{code}`: the kind is OTHER"),
+                );
+                None
+            }),
+            None => None,
+        };
+        if let Some(r) = reference {
+            if let Some(slug) = self.m.orgs.get(&r) {
+                return Some(slug.clone());
+            }
+            let slug = self.m.org_slugs.make(&r, Slug::MAX_LEN);
+            self.m.orgs.insert(r.clone(), slug.clone());
+            self.new_org(
+                org.line,
+                &slug,
+                name.unwrap_or_else(|| r.clone()),
+                kind,
+                Some(r),
+                identifier,
+            );
+            return Some(slug);
+        }
+        let Some(name) = name else {
+            if org.reference.is_none() {
+                self.warn(
+                    org.line,
+                    format!(
+                        "{what} names no organisation (no identifier, no name): it is not kept"
+                    ),
+                );
+            }
+            return None;
+        };
+        if let Some(slug) = self.names.get(&name) {
+            return Some(slug.clone());
+        }
+        let slug = self.m.org_slugs.make(&name, Slug::MAX_LEN);
+        self.names.insert(name.clone(), slug.clone());
+        self.new_org(org.line, &slug, name, kind, None, identifier);
+        Some(slug)
+    }
+
+    fn new_org(
+        &mut self,
+        line: usize,
+        slug: &str,
+        name: String,
+        kind: Option<coopgraph_model::OrganisationKind>,
+        iati_ref: Option<String>,
+        identifier: &str,
+    ) {
+        let kind = kind.unwrap_or(coopgraph_model::OrganisationKind::Other);
+        let record = raw::Organisation {
+            slug: text_at(line, slug),
+            name,
+            acronym: None,
+            kind: text_at(line, kind.as_str()),
+            iati_ref,
+            parent: None,
+            country: None,
+            former_names: Vec::new(),
+            description: None,
+            source: self.source(line, identifier),
+        };
+        self.file.organisations.push((line, record));
+    }
+
+    /// A theme for a sector, made on first sight.
+    fn theme(&mut self, s: &Coded, lang: Option<&str>, publisher: Option<&str>) -> Option<String> {
+        let Some(code) = s.code.clone() else {
+            self.warn(s.line, "a sector without a code is not kept");
+            return None;
+        };
+        let vocabulary = s.vocabulary.clone().unwrap_or_else(|| "1".to_owned());
+        let own = matches!(vocabulary.as_str(), "98" | "99");
+        let key_code = match (own, publisher) {
+            (true, Some(p)) => format!("{p} {code}"),
+            _ => code.clone(),
+        };
+        let key = (vocabulary.clone(), key_code.clone());
+        if let Some(slug) = self.m.sector_slugs.get(&key) {
+            return Some(slug.clone());
+        }
+        let listed = codes::sector_name(&vocabulary, &code);
+        let name = match (listed, pick(&s.names, lang)) {
+            (Some(n), _) => n.to_owned(),
+            (None, Some((n, _))) => n.to_owned(),
+            (None, None) => {
+                if matches!(vocabulary.as_str(), "1" | "2") {
+                    self.warn(s.line, format!("unknown sector code `{code}` in vocabulary {vocabulary}: its name is its code"));
+                }
+                format!("Sector {code}")
+            }
+        };
+        let base = match vocabulary.as_str() {
+            "1" | "2" => format!("dac {code}"),
+            _ => format!("sector {vocabulary} {key_code}"),
+        };
+        let slug = self.m.theme_slugs.make(&base, Slug::MAX_LEN);
+        self.m.sector_slugs.insert(key, slug.clone());
+        if self.m.themes.insert(slug.clone()) {
+            let record = raw::Theme {
+                slug: text_at(s.line, &slug),
+                name,
+                code: Some(code),
+                vocabulary: Some(vocabulary),
+            };
+            self.file.themes.push((s.line, record));
+        }
+        Some(slug)
+    }
+
+    /// An amount of money: its amount and currency checked, with the activity's
+    /// default currency where the value gives none.
+    fn money(
+        &mut self,
+        v: &read::Value,
+        default_currency: Option<&str>,
+        what: &str,
+    ) -> Option<raw::Money> {
+        let amount = match Money::parse_amount(&v.amount) {
+            Ok(a) => a,
+            Err(e) => {
+                self.warn(v.line, format!("{what} not kept: {e}"));
+                return None;
+            }
+        };
+        let Some(currency) = v.currency.as_deref().or(default_currency) else {
+            self.warn(v.line, format!("{what} not kept: its value has no currency and the activity no `default-currency`"));
+            return None;
+        };
+        if let Err(e) = CurrencyCode::parse(currency) {
+            self.warn(v.line, format!("{what} not kept: {e}"));
+            return None;
+        }
+        Some(raw::Money {
+            amount: text_at(v.line, amount.to_string()),
+            currency: text_at(v.line, currency),
+            approximate: false,
+            text: None,
+            signed: true,
+        })
+    }
+
+    fn date(&mut self, line: usize, text: Option<&str>, what: &str) -> Option<PartialDate> {
+        let text = text?;
+        let d = date(text);
+        if d.is_none() {
+            self.warn(
+                line,
+                format!("{what} `{text}` is not a date (YYYY-MM-DD): it is not kept"),
+            );
+        }
+        d
+    }
+
+    fn activity(
+        &mut self,
+        a: Activity,
+        identifier: &str,
+        slug: String,
+        parent: Option<String>,
+        is_programme: bool,
+    ) {
+        let lang = a.lang.as_deref();
+        let line = a.line;
+        let (title, language) = match pick(&a.titles, lang) {
+            Some((t, l)) => (t.to_owned(), l.map(str::to_owned)),
+            None => {
+                self.warn(
+                    line,
+                    "the activity has no title: its identifier stands for it",
+                );
+                (identifier.to_owned(), None)
+            }
+        };
+        let objective = a
+            .descriptions
+            .iter()
+            .find(|d| d.kind.as_deref() == Some("2"))
+            .or_else(|| {
+                a.descriptions
+                    .iter()
+                    .find(|d| matches!(d.kind.as_deref(), None | Some("1")))
+            })
+            .and_then(|d| pick(&d.narratives, lang))
+            .map(|(t, _)| t.to_owned());
+
+        // The period: actual dates over planned ones.
+        let (mut start, mut end) = ((None, None), (None, None));
+        for d in &a.dates {
+            let Some(kind) = d.code.as_deref().and_then(codes::date_type) else {
+                let code = d.code.as_deref().unwrap_or("");
+                self.warn(
+                    d.line,
+                    format!("unknown activity-date type `{code}`: the date is not kept"),
+                );
+                continue;
+            };
+            let Some(when) = self.date(d.line, d.date.as_deref(), "activity-date") else {
+                if d.date.is_none() {
+                    self.warn(d.line, "an activity-date without `iso-date` is not kept");
+                }
+                continue;
+            };
+            match kind {
+                DateType::PlannedStart => start.0 = Some(when),
+                DateType::ActualStart => start.1 = Some(when),
+                DateType::PlannedEnd => end.0 = Some(when),
+                DateType::ActualEnd => end.1 = Some(when),
+            }
+        }
+        let (start, mut end) = (start.1.or(start.0), end.1.or(end.0));
+        if let Err(e) = Period::new(start, end) {
+            self.warn(line, format!("{e}: the end is not kept"));
+            end = None;
+        }
+
+        let status = a.status.as_ref().and_then(|s| {
+            let code = s.code.as_deref().unwrap_or("");
+            let status = codes::activity_status(code);
+            if status.is_none() {
+                self.warn(
+                    s.line,
+                    format!("unknown activity-status `{code}`: not kept"),
+                );
+            }
+            status
+        });
+
+        let reporting = a
+            .reporting
+            .as_ref()
+            .and_then(|r| self.org(r, "reporting-org", lang, identifier));
+        if a.reporting.is_none() {
+            self.warn(line, "the activity has no reporting-org");
+        }
+
+        let mut participants: Vec<raw::Participant> = Vec::new();
+        for p in &a.participants {
+            let role = match p.role.as_deref().map(|r| (r, codes::role(r))) {
+                Some((_, Some(role))) => role,
+                Some((r, None)) => {
+                    self.warn(
+                        p.line,
+                        format!("participating-org with unknown role `{r}`: not kept"),
+                    );
+                    continue;
+                }
+                None => {
+                    self.warn(p.line, "participating-org without a role: not kept");
+                    continue;
+                }
+            };
+            let Some(org) = self.org(p, "participating-org", lang, identifier) else {
+                continue;
+            };
+            let dup = participants
+                .iter()
+                .any(|x| x.organisation.get_ref() == &org && x.role.get_ref() == role.as_str());
+            if !dup {
+                participants.push(raw::Participant {
+                    organisation: text_at(p.line, org),
+                    role: text_at(p.line, role.as_str()),
+                });
+            }
+        }
+
+        // Countries and sectors, with their percentages.
+        let mut countries: Vec<Text> = Vec::new();
+        let mut country_percentages = Vec::new();
+        for c in &a.countries {
+            let code = c.code.as_deref().unwrap_or("").to_ascii_uppercase();
+            match CountryCode::parse(&code) {
+                Ok(_) if countries.iter().any(|t| t.get_ref() == &code) => {
+                    self.warn(
+                        c.line,
+                        format!(
+                            "recipient-country `{code}` is given twice: the second is not kept"
+                        ),
+                    );
+                }
+                Ok(_) => {
+                    countries.push(text_at(c.line, code));
+                    country_percentages.push(self.percentage(c));
+                }
+                Err(e) => self.warn(c.line, format!("recipient-country not kept: {e}")),
+            }
+        }
+        let publisher = a.reporting.as_ref().and_then(|r| r.reference.clone());
+        let mut themes: Vec<Text> = Vec::new();
+        let mut theme_percentages = Vec::new();
+        for s in &a.sectors {
+            let Some(theme) = self.theme(s, lang, publisher.as_deref()) else {
+                continue;
+            };
+            if themes.iter().any(|t| t.get_ref() == &theme) {
+                continue;
+            }
+            themes.push(text_at(s.line, theme));
+            theme_percentages.push(self.percentage(s));
+        }
+
+        let default_currency = a.default_currency.as_deref();
+        let mut budgets = Vec::new();
+        for b in &a.budgets {
+            let kind = match b.kind.as_deref() {
+                None => BudgetKind::Original,
+                Some(k) => match codes::budget_kind(k) {
+                    Some(k) => k,
+                    None => {
+                        self.warn(
+                            b.line,
+                            format!("unknown budget type `{k}`: read as original"),
+                        );
+                        BudgetKind::Original
+                    }
+                },
+            };
+            let status = match b.status.as_deref() {
+                None => BudgetStatus::Indicative,
+                Some(s) => match codes::budget_status(s) {
+                    Some(s) => s,
+                    None => {
+                        self.warn(
+                            b.line,
+                            format!("unknown budget status `{s}`: read as indicative"),
+                        );
+                        BudgetStatus::Indicative
+                    }
+                },
+            };
+            let Some(value) = &b.value else {
+                self.warn(b.line, "a budget without a value is not kept");
+                continue;
+            };
+            let Some(money) = self.money(value, default_currency, "budget") else {
+                continue;
+            };
+            let bs = self.date(b.line, b.start.as_deref(), "budget period-start");
+            let be = self.date(b.line, b.end.as_deref(), "budget period-end");
+            let period = Period::new(bs, be).unwrap_or_else(|e| {
+                self.warn(b.line, format!("budget {e}: its end is not kept"));
+                Period::new(bs, None).expect("an open period is valid")
+            });
+            let value_date = self.date(value.line, value.value_date.as_deref(), "value-date");
+            let amount = Money::signed(
+                money.amount.get_ref().parse::<Decimal>().expect("checked"),
+                CurrencyCode::parse(money.currency.get_ref()).expect("checked"),
+                false,
+                None,
+            );
+            budgets.push(Budget {
+                period,
+                amount,
+                kind,
+                status,
+                value_date,
+            });
+        }
+        let budget = total(&budgets).map(|m| raw::Money {
+            amount: text_at(line, m.amount().to_string()),
+            currency: text_at(line, m.currency().code()),
+            approximate: false,
+            text: None,
+            signed: true,
+        });
+
+        // Transactions.
+        let slug_line = a.identifier.as_ref().map_or(line, |i| i.0);
+        for (n, t) in a.transactions.iter().enumerate() {
+            let kind = match t.kind.as_deref().map(|k| (k, codes::transaction_kind(k))) {
+                Some((_, Some(k))) => k,
+                Some((k, None)) => {
+                    self.warn(
+                        t.line,
+                        format!("transaction with unknown type `{k}`: not kept"),
+                    );
+                    continue;
+                }
+                None => {
+                    self.warn(t.line, "transaction without a transaction-type: not kept");
+                    continue;
+                }
+            };
+            let Some(value) = &t.value else {
+                self.warn(t.line, "transaction without a value: not kept");
+                continue;
+            };
+            let Some(amount) = self.money(value, default_currency, "transaction") else {
+                continue;
+            };
+            let provider = t
+                .provider
+                .as_ref()
+                .and_then(|p| self.org(p, "provider-org", lang, identifier));
+            let from = match (provider, codes::is_outgoing(kind)) {
+                (Some(p), _) => p,
+                (None, true) => match &reporting {
+                    Some(r) => r.clone(),
+                    None => {
+                        self.warn(t.line, "transaction with no provider-org and no reporting-org to pay it: not kept");
+                        continue;
+                    }
+                },
+                (None, false) => {
+                    self.warn(
+                        t.line,
+                        format!(
+                            "{} transaction names no provider-org: not kept",
+                            kind.as_str()
+                        ),
+                    );
+                    continue;
+                }
+            };
+            let receiver = t
+                .receiver
+                .as_ref()
+                .and_then(|r| self.org(r, "receiver-org", lang, identifier));
+            let to = match receiver {
+                Some(r) => raw::Recipient {
+                    organisation: Some(text_at(t.line, r)),
+                    programme: None,
+                    project: None,
+                },
+                None if is_programme => raw::Recipient {
+                    organisation: None,
+                    programme: Some(text_at(t.line, &slug)),
+                    project: None,
+                },
+                None => raw::Recipient {
+                    organisation: None,
+                    programme: None,
+                    project: Some(text_at(t.line, &slug)),
+                },
+            };
+            let date = self.date(t.line, t.date.as_deref(), "transaction-date");
+            let value_date = self.date(value.line, value.value_date.as_deref(), "value-date");
+            let record = raw::Contribution {
+                slug: text_at(t.line, format!("{slug}-t{}", n + 1)),
+                from: text_at(t.line, from),
+                to: toml::Spanned::new(t.line..t.line, to),
+                kind: text_at(t.line, kind.as_str()),
+                amount: Some(amount),
+                equivalent: None,
+                date: date.map(|d| text_at(t.line, d.to_string())),
+                value_date: value_date.map(|d| text_at(value.line, d.to_string())),
+                start: None,
+                end: None,
+                share: None,
+                channel: None,
+                description: pick(&t.description, lang).map(|(d, _)| d.to_owned()),
+                source: self.source(t.line, identifier),
+            };
+            self.file.contributions.push((t.line, record));
+        }
+
+        let details = IatiDetails {
+            identifier: identifier.to_owned(),
+            budgets,
+            country_shares: Vec::new(),
+            theme_shares: Vec::new(),
+            status,
+            language,
+        };
+        let start = start.map(|d| text_at(line, d.to_string()));
+        let end = end.map(|d| text_at(line, d.to_string()));
+        let source = self.source(line, identifier);
+        if is_programme {
+            if !countries.is_empty() || !themes.is_empty() {
+                self.warn(
+                    line,
+                    format!(
+                        "the activity is a parent, read as a programme, which names no countries or sectors: its {} recipient-country and {} sector elements are not kept",
+                        countries.len(),
+                        themes.len()
+                    ),
+                );
+            }
+            let record = raw::Programme {
+                slug: text_at(slug_line, slug),
+                name: title,
+                acronym: None,
+                modality: None,
+                start,
+                end,
+                description: objective,
+                parent: parent.map(|p| text_at(line, p)),
+                predecessor: None,
+                participants,
+                source,
+                iati: Some(Box::new(raw::Iati {
+                    details,
+                    ..raw::Iati::default()
+                })),
+            };
+            self.file.programmes.push((line, record));
+        } else {
+            let record = raw::Project {
+                slug: text_at(slug_line, slug),
+                title,
+                acronym: None,
+                objective,
+                countries,
+                places: Vec::new(),
+                start,
+                end,
+                budget,
+                participants,
+                themes,
+                programme: parent.map(|p| text_at(line, p)),
+                activities: Vec::new(),
+                source,
+                iati: Some(Box::new(raw::Iati {
+                    details,
+                    country_percentages,
+                    theme_percentages,
+                })),
+            };
+            self.file.projects.push((line, record));
+        }
+    }
+
+    fn percentage(&mut self, c: &Coded) -> Option<Share> {
+        let p = c.percentage.as_deref()?;
+        match Share::parse(p) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.warn(c.line, format!("{e}: the percentage is not kept"));
+                None
+            }
+        }
+    }
+}
+
+/// The single total of an activity's budgets: per period the last revised budget,
+/// else the last original, summed; `None` when there are none or they are in more
+/// than one currency.
+pub(crate) fn total(budgets: &[Budget]) -> Option<Money> {
+    let currency = budgets.first()?.amount.currency();
+    if budgets.iter().any(|b| b.amount.currency() != currency) {
+        return None;
+    }
+    let mut by_period: Vec<(Period, &Budget)> = Vec::new();
+    for b in budgets {
+        match by_period.iter_mut().find(|(p, _)| *p == b.period) {
+            Some((_, kept)) => {
+                if b.kind == BudgetKind::Revised || kept.kind == BudgetKind::Original {
+                    *kept = b;
+                }
+            }
+            None => by_period.push((b.period, b)),
+        }
+    }
+    let sum = by_period.iter().map(|(_, b)| b.amount.amount()).sum();
+    Some(Money::signed(sum, currency, false, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_and_type_codes_are_told_apart() {
+        for id in [
+            "XM-DAC-41302",
+            "GB-COH-123456",
+            "XI-IATI-EC_DEVCO",
+            "US-EIN-1",
+        ] {
+            assert!(is_org_identifier(id), "{id}");
+        }
+        for not in ["40", "10", "41302", "-X", "Ministry of Health", "A-"] {
+            assert!(!is_org_identifier(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn slugs_are_unique_and_fit() {
+        let mut s = Slugs::default();
+        assert_eq!(s.make("XM-DAC-41302-PRJ 1", 72), "xm-dac-41302-prj-1");
+        assert_eq!(s.make("xm dac 41302 prj/1", 72), "xm-dac-41302-prj-1-2");
+        let long = s.make(&"A".repeat(200), 72);
+        assert!(long.len() <= 72 && Slug::parse(&long).is_ok());
+        assert!(Slug::parse(&s.make("—", 72)).is_ok());
+    }
+
+    #[test]
+    fn english_narratives_are_picked_first() {
+        let n = |lang: Option<&str>, text: &str| Narrative {
+            lang: lang.map(str::to_owned),
+            text: text.to_owned(),
+        };
+        let list = [n(Some("es"), "Título"), n(Some("en"), "Title")];
+        assert_eq!(pick(&list, None), Some(("Title", Some("en"))));
+        let list = [n(None, "Título"), n(Some("fr"), "Titre")];
+        assert_eq!(pick(&list, Some("es")), Some(("Título", Some("es"))));
+    }
+}
