@@ -151,8 +151,11 @@ pub struct Programme {
 /// with the record's `countries` and `themes`.
 #[derive(Default)]
 pub struct Iati {
-    /// Identifier, budgets, status and language; its shares are filled in on resolving.
+    /// Identifier, budgets, status and language; its shares and reporting
+    /// organisation are filled in on resolving.
     pub details: IatiDetails,
+    /// The slug of the organisation that published the activity.
+    pub reporting: Option<Text>,
     /// The percentage of each of the record's countries.
     pub country_percentages: Vec<Option<Share>>,
     /// The percentage of each of the record's themes.

@@ -218,6 +218,9 @@ pub(crate) fn map(files: Vec<FileRead>, known: &KnownOrganisations) -> Vec<Impor
         doc_slugs: Slugs::default(),
     };
     for (fi, f) in files.into_iter().enumerate() {
+        // In a file of several levels, the activities above the lowest are
+        // programmes even when their children are not in the data.
+        let lowest = f.activities.iter().filter_map(|a| a.hierarchy).max();
         let file = &mut out[fi];
         let name = file
             .path
@@ -246,7 +249,8 @@ pub(crate) fn map(files: Vec<FileRead>, known: &KnownOrganisations) -> Vec<Impor
             let id = a.identifier.as_ref().expect("usable").1.clone();
             let slug = slug_of[&id].clone();
             let parent = parent_of.get(&id).map(|p| slug_of[p].clone());
-            ctx.activity(a, &id, slug, parent, parents.contains(&id));
+            let above = a.hierarchy.unwrap_or(1) < lowest.unwrap_or(1);
+            ctx.activity(a, &id, slug, parent, above || parents.contains(&id));
         }
     }
     out
@@ -793,6 +797,7 @@ impl Ctx<'_> {
 
         let details = IatiDetails {
             identifier: identifier.to_owned(),
+            reporting: None,
             budgets,
             country_shares: Vec::new(),
             theme_shares: Vec::new(),
@@ -827,6 +832,7 @@ impl Ctx<'_> {
                 source,
                 iati: Some(Box::new(raw::Iati {
                     details,
+                    reporting: reporting.map(|r| text_at(line, r)),
                     ..raw::Iati::default()
                 })),
             };
@@ -849,6 +855,7 @@ impl Ctx<'_> {
                 source,
                 iati: Some(Box::new(raw::Iati {
                     details,
+                    reporting: reporting.map(|r| text_at(line, r)),
                     country_percentages,
                     theme_percentages,
                 })),

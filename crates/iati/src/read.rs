@@ -92,6 +92,8 @@ pub(crate) struct Activity {
     pub identifier: Option<(usize, String)>,
     pub lang: Option<String>,
     pub default_currency: Option<String>,
+    /// Its level in a multi-level structure: 1 for the top.
+    pub hierarchy: Option<u32>,
     pub reporting: Option<Org>,
     pub titles: Vec<Narrative>,
     pub descriptions: Vec<Description>,
@@ -339,6 +341,7 @@ impl<R: BufRead> Xml<R> {
                         line: e.line,
                         lang: e.take("xml:lang"),
                         default_currency: e.take("default-currency"),
+                        hierarchy: e.take("hierarchy").and_then(|h| h.parse().ok()),
                         ..Activity::default()
                     };
                     self.activity_body(&mut a)?;

@@ -267,6 +267,8 @@ pub struct ThemeShare {
 pub struct IatiDetails {
     /// The activity's IATI identifier, such as "XM-DAC-41302-PRJ-1".
     pub identifier: String,
+    /// The organisation that published the activity, where the file names one.
+    pub reporting: Option<OrganisationId>,
     /// Its budgets, one per period and revision.
     pub budgets: Vec<Budget>,
     /// The countries it works in, with their shares.

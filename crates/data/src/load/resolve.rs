@@ -215,9 +215,21 @@ impl Resolver<'_> {
             parent: parent.ok()?,
             predecessor: predecessor.ok()?,
             participants: participants?,
-            iati: p.iati.map(|i| Box::new(i.details)),
+            iati: self.iati_details(ctx, f, p.iati),
             source: source?,
         })
+    }
+
+    fn iati_details(
+        &self,
+        ctx: &mut Report,
+        file: FileId,
+        iati: Option<Box<raw::Iati>>,
+    ) -> Option<Box<IatiDetails>> {
+        let iati = iati?;
+        let mut details = iati.details;
+        details.reporting = iati.reporting.as_ref().and_then(|r| self.org(ctx, file, r));
+        Some(Box::new(details))
     }
 
     pub fn project(
@@ -281,8 +293,11 @@ impl Resolver<'_> {
         }
         let programme = optional(p.programme.as_ref(), |t| self.programme_ref(ctx, f, t));
         let source = self.source(ctx, f, &p.source);
+        let reporting = p.iati.as_ref().and_then(|i| i.reporting.as_ref());
+        let reporting = reporting.and_then(|r| self.org(ctx, f, r));
         let iati = p.iati.map(|iati| {
             let mut details = iati.details;
+            details.reporting = reporting;
             details.country_shares = countries
                 .iter()
                 .zip(iati.country_percentages)
