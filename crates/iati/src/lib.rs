@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use coopgraph_data::{Import, ImportedFile, KnownOrganisations, Note, Problems, Severity, Store};
 use rayon::prelude::*;
 
-pub use export::{ExportError, export};
+pub use export::{ExportError, Exported, export};
 pub use read::ReadError;
 
 /// The IATI files of a dataset: `iati/*.xml` in its directory.

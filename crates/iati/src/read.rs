@@ -27,8 +27,6 @@ pub(crate) struct Org {
     pub reference: Option<String>,
     pub kind: Option<String>,
     pub role: Option<String>,
-    /// `activity-id`, `provider-activity-id` or `receiver-activity-id`.
-    pub activity_id: Option<String>,
     pub names: Vec<Narrative>,
 }
 
@@ -380,11 +378,7 @@ impl<R: BufRead> Xml<R> {
                     let org = self.org(e, open)?;
                     a.participants.push(org);
                 }
-                b"title" => {
-                    if open {
-                        a.titles = self.narratives()?;
-                    }
-                }
+                b"title" if open => a.titles = self.narratives()?,
                 b"description" => {
                     let kind = e.take("type");
                     let narratives = if open { self.narratives()? } else { Vec::new() };
@@ -478,16 +472,11 @@ impl<R: BufRead> Xml<R> {
     }
 
     fn org(&mut self, mut e: Element, open: bool) -> Result<Org, Failure> {
-        let activity_id = e
-            .take("activity-id")
-            .or_else(|| e.take("provider-activity-id"))
-            .or_else(|| e.take("receiver-activity-id"));
         Ok(Org {
             line: e.line,
             reference: e.take("ref"),
             kind: e.take("type"),
             role: e.take("role"),
-            activity_id,
             names: if open { self.narratives()? } else { Vec::new() },
         })
     }

@@ -35,11 +35,32 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Write a dataset in another format.
+    #[command(subcommand)]
+    Export(Export),
     /// Validate a dataset and list every problem as `file:line: message`.
     Check {
         /// The data directory.
         #[arg(long, env = "COOPGRAPH_DATA", default_value = "data")]
         data: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum Export {
+    /// The whole dataset as one IATI 2.03 activity file: programmes as parent
+    /// activities, projects below them, contributions as their transactions.
+    Iati {
+        /// The data directory.
+        #[arg(long, env = "COOPGRAPH_DATA", default_value = "data")]
+        data: PathBuf,
+        /// The file to write; standard output when left out.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The slug of the organisation publishing the records not read from IATI
+        /// files; by default the one with an IATI identifier in the most records.
+        #[arg(long)]
+        reporting_org: Option<String>,
     },
 }
 
@@ -69,6 +90,11 @@ fn main() -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { data }) => Ok(check(&data)),
+        Some(Command::Export(Export::Iati {
+            data,
+            out,
+            reporting_org,
+        })) => export_iati(&data, out.as_deref(), reporting_org.as_deref()),
         Some(Command::Generate {
             activities,
             out,
@@ -105,6 +131,58 @@ fn check(dir: &Path) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn export_iati(
+    dir: &Path,
+    out: Option<&Path>,
+    reporting: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let store = match coopgraph_iati::load(dir) {
+        Ok(store) => store,
+        Err(problems) => {
+            eprintln!("{problems}");
+            eprintln!("{}: {}; nothing exported", dir.display(), count(&problems));
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let today = today();
+    let exported = match out {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            coopgraph_iati::export(&store, reporting, today, &mut w)?
+        }
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            coopgraph_iati::export(&store, reporting, today, &mut w)?
+        }
+    };
+    eprintln!(
+        "exported {} programme(s) and {} project(s) with {} transaction(s); {} contribution(s) left out (paid to an organisation outside any activity, or without an amount)",
+        exported.programmes, exported.projects, exported.transactions, exported.left_out
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Today's date in UTC.
+fn today() -> coopgraph_model::PartialDate {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    // Days to a civil date (Howard Hinnant's algorithm).
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    coopgraph_model::PartialDate::parse(&format!("{year:04}-{month:02}-{day:02}"))
+        .expect("a civil date is a valid date")
 }
 
 /// "3 error(s), 2 warning(s)".

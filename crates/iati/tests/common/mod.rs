@@ -47,10 +47,10 @@ pub fn load_iati(files: &[(&str, &str)]) -> Result<(Store, String), String> {
     load(&refs)
 }
 
-/// Reads a file of the shared reference data.
+/// Reads a file of the IATI Standard copied into `tests/fixtures`.
 pub fn reference(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/iati")
+        .join("tests/fixtures")
         .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
