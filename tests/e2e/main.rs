@@ -19,6 +19,8 @@ mod reload;
 mod schema;
 // The response cache and HTTP revalidation with entity tags.
 mod cache;
+// A dataset of IATI files, served and reloaded.
+mod iati;
 
 use std::sync::{Arc, OnceLock};
 

@@ -33,8 +33,9 @@ pub enum SummaryMeasure {
     /// Project budgets.
     #[default]
     Budgets,
-    /// Contributions, by their amounts. Pledges are left out unless asked for by
-    /// `filter.kind`, since the payments that honour them are counted already.
+    /// Contributions, by their amounts. Promises (pledges and commitments) are left
+    /// out unless asked for by `filter.kind`, since the payments that honour them
+    /// are counted already.
     Contributions,
 }
 
@@ -53,8 +54,8 @@ pub struct FundingFilter {
     /// Projects running in this year (BUDGETS), or contributions made in it
     /// (CONTRIBUTIONS).
     pub year: Option<i32>,
-    /// Contributions of any of these kinds (CONTRIBUTIONS only); all but PLEDGE
-    /// when absent.
+    /// Contributions of any of these kinds (CONTRIBUTIONS only); all but promises
+    /// (PLEDGE, the IATI pledges and commitments) when absent.
     pub kind: Option<Vec<ContributionKind>>,
 }
 
