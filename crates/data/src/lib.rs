@@ -17,7 +17,5 @@ mod store;
 pub use error::{Problem, Problems, Severity};
 pub use fold::fold;
 pub use generate::{Shape, generate};
-pub use load::{
-    DataFile, Import, ImportedFile, KnownOrganisations, Note, load, load_with, text_at,
-};
+pub use load::{Batch, DataFile, Import, KnownOrganisations, Note, load, load_with, text_at};
 pub use store::{IatiRecord, NameSort, ProjectSort, Stats, Store};

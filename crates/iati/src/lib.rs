@@ -17,7 +17,7 @@ mod read;
 
 use std::path::{Path, PathBuf};
 
-use coopgraph_data::{Import, ImportedFile, KnownOrganisations, Note, Problems, Severity, Store};
+use coopgraph_data::{Batch, Import, KnownOrganisations, Note, Problems, Severity, Store};
 use rayon::prelude::*;
 
 pub use export::{ExportError, Exported, export};
@@ -30,9 +30,12 @@ pub struct Iati;
 /// The folder of a data directory that holds its IATI files.
 pub const FOLDER: &str = "iati";
 
-impl Iati {
-    /// The IATI files in `dir`, by name.
-    fn files(dir: &Path) -> Vec<PathBuf> {
+impl Import for Iati {
+    fn present(&self, dir: &Path) -> bool {
+        dir.join(FOLDER).is_dir()
+    }
+
+    fn files(&self, dir: &Path) -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join(FOLDER))
             .map(|entries| {
                 entries
@@ -45,24 +48,59 @@ impl Iati {
         files.sort();
         files
     }
+
+    fn read(&self, files: &[PathBuf], known: &KnownOrganisations, each: &mut dyn FnMut(Batch)) {
+        // First pass, a file per core: identifiers, levels and parents only.
+        let skims: Vec<map::FileSkim> = files.par_iter().map(|p| skim_file(p)).collect();
+        let plan = map::Plan::new(skims);
+        for (file, notes) in plan.notes.iter().enumerate() {
+            each(Batch {
+                file,
+                notes: notes.clone(),
+                ..Batch::default()
+            });
+        }
+        if plan.has_errors() {
+            return;
+        }
+        // Second pass: one thread reads and maps, this one hands batches over.
+        std::thread::scope(|scope| {
+            let (send, batches) = std::sync::mpsc::sync_channel::<Batch>(2);
+            let plan = &plan;
+            scope.spawn(move || {
+                let mut emitter = map::Emitter::new(plan, known);
+                let mut out = |b: Batch| {
+                    let _ = send.send(b);
+                };
+                for (fi, path) in plan.files.iter().enumerate() {
+                    let Some(mut xml) = open(path) else { continue };
+                    emitter.file(fi, || xml.activity(), &mut out);
+                }
+                emitter.finish(&mut out);
+            });
+            for batch in batches {
+                each(batch);
+            }
+        });
+    }
 }
 
-impl Import for Iati {
-    fn present(&self, dir: &Path) -> bool {
-        dir.join(FOLDER).is_dir()
-    }
-
-    fn read(&self, dir: &Path, known: &KnownOrganisations) -> Vec<ImportedFile> {
-        let files: Vec<map::FileRead> = Self::files(dir).par_iter().map(|p| read_file(p)).collect();
-        map::map(files, known)
+/// Opens a file and reads past its root, for the second pass: `None` where the
+/// first pass found nothing to read.
+fn open(path: &Path) -> Option<read::Xml<std::io::BufReader<std::fs::File>>> {
+    let mut xml = read::Xml::open(path).ok()?;
+    match xml.head() {
+        Ok(Some(head)) if head.root == "iati-activities" => Some(xml),
+        _ => None,
     }
 }
 
-/// Reads one file's activities, with the failure that stopped it as an error.
-fn read_file(path: &Path) -> map::FileRead {
-    let mut out = map::FileRead {
+/// The first pass over one file: each activity skimmed, and what stops the file
+/// from being read.
+fn skim_file(path: &Path) -> map::FileSkim {
+    let mut out = map::FileSkim {
         path: path.to_path_buf(),
-        activities: Vec::new(),
+        skims: Vec::new(),
         notes: Vec::new(),
     };
     let fail = |notes: &mut Vec<Note>, f: read::Failure| {
@@ -70,6 +108,13 @@ fn read_file(path: &Path) -> map::FileRead {
             line: f.line,
             severity: Severity::Error,
             message: f.error.to_string(),
+        });
+    };
+    let warn = |notes: &mut Vec<Note>, line: Option<usize>, message: String| {
+        notes.push(Note {
+            line,
+            severity: Severity::Warning,
+            message,
         });
     };
     let mut xml = match read::Xml::open(path) {
@@ -82,30 +127,22 @@ fn read_file(path: &Path) -> map::FileRead {
     match xml.head() {
         Ok(Some(head)) if head.root == "iati-activities" => {
             if let Some(v) = head.version.as_deref().filter(|v| !v.starts_with("2.")) {
-                out.notes.push(Note {
-                    line: Some(1),
-                    severity: Severity::Warning,
-                    message: format!("version {v} is read as 2.01–2.03; elements these versions do not have are not read"),
-                });
+                let message = format!(
+                    "version {v} is read as 2.01–2.03; elements these versions do not have are not read"
+                );
+                warn(&mut out.notes, Some(1), message);
             }
         }
         Ok(Some(head)) => {
-            out.notes.push(Note {
-                line: Some(1),
-                severity: Severity::Warning,
-                message: format!(
-                    "not an IATI activity file (its root is `{}`, not `iati-activities`): not read",
-                    head.root
-                ),
-            });
+            let message = format!(
+                "not an IATI activity file (its root is `{}`, not `iati-activities`): not read",
+                head.root
+            );
+            warn(&mut out.notes, Some(1), message);
             return out;
         }
         Ok(None) => {
-            out.notes.push(Note {
-                line: None,
-                severity: Severity::Warning,
-                message: "the file is empty".to_owned(),
-            });
+            warn(&mut out.notes, None, "the file is empty".to_owned());
             return out;
         }
         Err(f) => {
@@ -114,8 +151,8 @@ fn read_file(path: &Path) -> map::FileRead {
         }
     }
     loop {
-        match xml.activity() {
-            Ok(Some(a)) => out.activities.push(a),
+        match xml.skim() {
+            Ok(Some(a)) => out.skims.push(a),
             Ok(None) => break,
             Err(f) => {
                 fail(&mut out.notes, f);

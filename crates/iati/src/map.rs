@@ -8,7 +8,7 @@ use std::fmt::Display;
 use std::path::PathBuf;
 
 use coopgraph_data::raw::{self, Text};
-use coopgraph_data::{ImportedFile, KnownOrganisations, Note, Severity, fold, text_at};
+use coopgraph_data::{Batch, KnownOrganisations, Note, Severity, fold, text_at};
 use coopgraph_model::{
     Budget, BudgetKind, BudgetStatus, CountryCode, CurrencyCode, IatiDetails, Money, PartialDate,
     Period, Share, Slug,
@@ -16,14 +16,7 @@ use coopgraph_model::{
 use rust_decimal::Decimal;
 
 use crate::codes::{self, DateType};
-use crate::read::{self, Activity, Coded, Narrative, Org};
-
-/// One file as read: its activities, and the failure that stopped it, if any.
-pub(crate) struct FileRead {
-    pub path: PathBuf,
-    pub activities: Vec<Activity>,
-    pub notes: Vec<Note>,
-}
+use crate::read::{self, Activity, Coded, Narrative, Org, Skim};
 
 /// The longest slug made for an activity, leaving room for a transaction's
 /// `-tN` within [`Slug::MAX_LEN`].
@@ -94,166 +87,425 @@ fn date(text: &str) -> Option<PartialDate> {
     PartialDate::parse(day).ok().filter(|_| day.len() == 10)
 }
 
-/// Maps every file, with the identifiers of every file known first (a parent
-/// may be in another file than its children).
-pub(crate) fn map(files: Vec<FileRead>, known: &KnownOrganisations) -> Vec<ImportedFile> {
-    // Every activity's identifier, where it is first given, and its slug.
-    let mut first: HashMap<String, (usize, usize)> = HashMap::new();
-    let mut activity_slugs = Slugs::default();
-    let mut slug_of: HashMap<String, String> = HashMap::new();
-    let mut out: Vec<ImportedFile> = files
-        .iter()
-        .map(|f| ImportedFile {
-            path: f.path.clone(),
-            notes: f.notes.clone(),
-            ..ImportedFile::default()
-        })
-        .collect();
-    // Which activities are usable, by file and position.
-    let mut usable: Vec<Vec<bool>> = Vec::new();
-    for (fi, f) in files.iter().enumerate() {
-        let mut ok = Vec::with_capacity(f.activities.len());
-        for a in &f.activities {
-            let notes = &mut out[fi].notes;
-            match &a.identifier {
-                Some((_, id)) if !id.is_empty() => match first.get(id) {
-                    Some(&(ffi, line)) => {
-                        let at = if ffi == fi {
-                            format!("line {line}")
-                        } else {
-                            format!("{}:{line}", files[ffi].path.display())
-                        };
-                        let line = a.identifier.as_ref().map_or(a.line, |i| i.0);
-                        error(
-                            notes,
-                            line,
-                            format!("iati-identifier `{id}` is given twice: first at {at}"),
-                        );
-                        ok.push(false);
-                    }
-                    None => {
-                        let line = a.identifier.as_ref().map_or(a.line, |i| i.0);
-                        first.insert(id.clone(), (fi, line));
-                        slug_of.insert(id.clone(), activity_slugs.make(id, ACTIVITY_SLUG_LEN));
-                        ok.push(true);
-                    }
-                },
-                _ => {
-                    error(
-                        notes,
+/// One file as skimmed by the first pass.
+pub(crate) struct FileSkim {
+    pub path: PathBuf,
+    pub skims: Vec<Skim>,
+    pub notes: Vec<Note>,
+}
+
+/// What the first pass decided of one activity.
+pub(crate) struct Planned {
+    /// `None` for an activity that cannot be used (no identifier, given twice).
+    pub slug: Option<Box<str>>,
+    /// The activity's parent, by its place in [`Plan::activities`].
+    pub parent: Option<u32>,
+    /// Whether it is read as a programme.
+    pub programme: bool,
+}
+
+/// Every activity of every file, in reading order, as the first pass decided.
+pub(crate) struct Plan {
+    pub files: Vec<PathBuf>,
+    /// For each file, where its activities start in `activities`.
+    pub starts: Vec<usize>,
+    pub activities: Vec<Planned>,
+    /// What the first pass found, by file.
+    pub notes: Vec<Vec<Note>>,
+}
+
+impl Plan {
+    /// Whether the first pass found an error: the data cannot load.
+    pub fn has_errors(&self) -> bool {
+        self.notes
+            .iter()
+            .flatten()
+            .any(|n| n.severity == Severity::Error)
+    }
+
+    /// Decides, from what the first pass read of every file, each activity's slug,
+    /// parent and whether it is a programme: a parent may be in another file than
+    /// its children, and may come after them.
+    pub fn new(files: Vec<FileSkim>) -> Plan {
+        let mut plan = Plan {
+            files: Vec::new(),
+            starts: Vec::new(),
+            activities: Vec::new(),
+            notes: Vec::new(),
+        };
+        let mut slugs = Slugs::default();
+        // Every usable activity's place, by identifier.
+        let mut index: HashMap<&str, u32> = HashMap::new();
+        let mut first_at: Vec<(usize, usize)> = Vec::new();
+        for (fi, f) in files.iter().enumerate() {
+            plan.files.push(f.path.clone());
+            plan.starts.push(plan.activities.len());
+            let mut notes = f.notes.clone();
+            for a in &f.skims {
+                let mut slug = None;
+                match &a.identifier {
+                    Some((line, id)) if !id.is_empty() => match index.get(id.as_str()) {
+                        Some(&at) => {
+                            let (ffi, fline) = first_at[at as usize];
+                            let first = if ffi == fi {
+                                format!("line {fline}")
+                            } else {
+                                format!("{}:{fline}", files[ffi].path.display())
+                            };
+                            error(
+                                &mut notes,
+                                *line,
+                                format!("iati-identifier `{id}` is given twice: first at {first}"),
+                            );
+                        }
+                        None => {
+                            index.insert(id, plan.activities.len() as u32);
+                            slug = Some(slugs.make(id, ACTIVITY_SLUG_LEN).into_boxed_str());
+                        }
+                    },
+                    _ => error(
+                        &mut notes,
                         a.line,
                         "an activity without an `iati-identifier` cannot be used",
-                    );
-                    ok.push(false);
-                }
-            }
-        }
-        usable.push(ok);
-    }
-
-    // Parents: named by a child (related-activity type 1) or by the parent
-    // (type 2). A link to an activity not in the data is dropped.
-    let mut parent_of: HashMap<String, String> = HashMap::new();
-    for (fi, f) in files.iter().enumerate() {
-        for (a, _) in f.activities.iter().zip(&usable[fi]).filter(|(_, ok)| **ok) {
-            let me = &a.identifier.as_ref().expect("usable activities have one").1;
-            for r in &a.related {
-                let (child, parent) = match r.code.as_deref() {
-                    Some("1") => (me, r.reference.as_ref()),
-                    Some("2") => match &r.reference {
-                        Some(c) => (c, Some(me)),
-                        None => continue,
-                    },
-                    _ => continue,
-                };
-                let Some(parent) = parent else { continue };
-                let notes = &mut out[fi].notes;
-                if !first.contains_key(parent) || !first.contains_key(child) {
-                    let missing = if first.contains_key(parent) {
-                        child
-                    } else {
-                        parent
-                    };
-                    warn(
-                        notes,
-                        r.line,
-                        format!(
-                            "related activity `{missing}` is not in the data: the link is not kept"
-                        ),
-                    );
-                    continue;
-                }
-                if child == parent {
-                    warn(
-                        notes,
-                        r.line,
-                        "an activity names itself as its parent: the link is not kept",
-                    );
-                    continue;
-                }
-                match parent_of.get(child) {
-                    Some(p) if p != parent => warn(
-                        notes,
-                        r.line,
-                        format!(
-                            "`{child}` already has the parent `{p}`: the link to `{parent}` is not kept"
-                        ),
                     ),
-                    Some(_) => {}
-                    None => {
-                        parent_of.insert(child.clone(), parent.clone());
+                }
+                let line = a.identifier.as_ref().map_or(a.line, |i| i.0);
+                first_at.push((fi, line));
+                plan.activities.push(Planned {
+                    slug,
+                    parent: None,
+                    programme: false,
+                });
+            }
+            plan.notes.push(notes);
+        }
+
+        // Parents: named by a child (related-activity type 1) or by the parent
+        // (type 2). A link to an activity not in the data is dropped.
+        let mut at = 0;
+        for (fi, f) in files.iter().enumerate() {
+            for a in &f.skims {
+                let me = at;
+                at += 1;
+                if plan.activities[me].slug.is_none() {
+                    continue;
+                }
+                let Some((_, my_id)) = &a.identifier else {
+                    continue;
+                };
+                for r in &a.related {
+                    let Some(other) = r.reference.as_deref() else {
+                        continue;
+                    };
+                    let (child, parent, child_id, parent_id) = match r.code.as_deref() {
+                        Some("1") => (
+                            Some(me as u32),
+                            index.get(other).copied(),
+                            my_id.as_str(),
+                            other,
+                        ),
+                        Some("2") => (
+                            index.get(other).copied(),
+                            Some(me as u32),
+                            other,
+                            my_id.as_str(),
+                        ),
+                        _ => continue,
+                    };
+                    let notes = &mut plan.notes[fi];
+                    let (Some(child), Some(parent)) = (child, parent) else {
+                        warn(
+                            notes,
+                            r.line,
+                            format!(
+                                "related activity `{other}` is not in the data: the link is not kept"
+                            ),
+                        );
+                        continue;
+                    };
+                    if child == parent {
+                        warn(
+                            notes,
+                            r.line,
+                            "an activity names itself as its parent: the link is not kept",
+                        );
+                        continue;
+                    }
+                    match plan.activities[child as usize].parent {
+                        Some(p) if p != parent => {
+                            let had = plan.activities[p as usize]
+                                .slug
+                                .as_deref()
+                                .unwrap_or_default();
+                            warn(
+                                notes,
+                                r.line,
+                                format!(
+                                    "`{child_id}` already has a parent (`{had}`): the link to `{parent_id}` is not kept"
+                                ),
+                            );
+                        }
+                        Some(_) => {}
+                        None => {
+                            // A link that would close a loop of parents is not kept.
+                            let mut up = Some(parent);
+                            let mut steps = 0;
+                            while let Some(u) =
+                                up.filter(|&u| u != child && steps <= plan.activities.len())
+                            {
+                                up = plan.activities[u as usize].parent;
+                                steps += 1;
+                            }
+                            if up == Some(child) {
+                                warn(
+                                    notes,
+                                    r.line,
+                                    format!(
+                                        "`{parent_id}` as the parent of `{child_id}` would make it its own ancestor: the link is not kept"
+                                    ),
+                                );
+                                continue;
+                            }
+                            plan.activities[child as usize].parent = Some(parent);
+                        }
                     }
                 }
             }
         }
-    }
-    let parents: HashSet<&String> = parent_of.values().collect();
-
-    let mut m = Mapper {
-        orgs: known.clone(),
-        org_slugs: Slugs(known.values().cloned().collect()),
-        themes: HashSet::new(),
-        theme_slugs: Slugs::default(),
-        sector_slugs: HashMap::new(),
-        doc_slugs: Slugs::default(),
-    };
-    for (fi, f) in files.into_iter().enumerate() {
+        for i in 0..plan.activities.len() {
+            if let Some(p) = plan.activities[i].parent {
+                plan.activities[p as usize].programme = true;
+            }
+        }
         // In a file of several levels, the activities above the lowest are
         // programmes even when their children are not in the data.
-        let lowest = f.activities.iter().filter_map(|a| a.hierarchy).max();
-        let file = &mut out[fi];
-        let name = file
-            .path
+        for (fi, f) in files.iter().enumerate() {
+            let lowest = f
+                .skims
+                .iter()
+                .filter_map(|a| a.hierarchy)
+                .max()
+                .unwrap_or(1);
+            for (k, a) in f.skims.iter().enumerate() {
+                if a.hierarchy.unwrap_or(1) < lowest {
+                    plan.activities[plan.starts[fi] + k].programme = true;
+                }
+            }
+        }
+        plan
+    }
+}
+
+/// The records of one activity, held back while its parent is not yet handed over.
+#[derive(Default)]
+struct Own {
+    programme: Option<(usize, raw::Programme)>,
+    project: Option<(usize, raw::Project)>,
+    contributions: Vec<(usize, raw::Contribution)>,
+}
+
+impl Own {
+    fn into(self, batch: &mut Batch) {
+        batch.programmes.extend(self.programme);
+        batch.projects.extend(self.project);
+        batch.contributions.extend(self.contributions);
+    }
+}
+
+/// How many activities a batch holds.
+const BATCH: usize = 4096;
+
+/// The second pass: maps each activity as it streams past into batches of raw
+/// records for the loader, a parent always in an earlier batch than its children.
+pub(crate) struct Emitter<'p> {
+    plan: &'p Plan,
+    m: Mapper,
+    /// Which programmes have been handed over, by place.
+    emitted: Vec<bool>,
+    /// Records waiting for their parent, by the parent's place: file, place and
+    /// records.
+    pending: HashMap<u32, Vec<(usize, usize, Own)>>,
+}
+
+impl<'p> Emitter<'p> {
+    pub fn new(plan: &'p Plan, known: &KnownOrganisations) -> Self {
+        Emitter {
+            plan,
+            m: Mapper {
+                orgs: known.clone(),
+                org_slugs: Slugs(known.values().cloned().collect()),
+                themes: HashSet::new(),
+                theme_slugs: Slugs::default(),
+                sector_slugs: HashMap::new(),
+                doc_slugs: Slugs::default(),
+            },
+            emitted: vec![false; plan.activities.len()],
+            pending: HashMap::new(),
+        }
+    }
+
+    /// Maps file `fi`, whose activities come from `next`, handing batches to `out`.
+    pub fn file(
+        &mut self,
+        fi: usize,
+        mut next: impl FnMut() -> Result<Option<Activity>, read::Failure>,
+        out: &mut dyn FnMut(Batch),
+    ) {
+        let path = &self.plan.files[fi];
+        let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let doc = m.doc_slugs.make(&name, Slug::MAX_LEN);
-        file.documents.push((
+        let doc = self.m.doc_slugs.make(&name, Slug::MAX_LEN);
+        let mut batch = Batch {
+            file: fi,
+            ..Batch::default()
+        };
+        batch.documents.push((
             1,
             raw::Document {
                 slug: text_at(1, &doc),
-                title: name.clone(),
+                title: name,
             },
         ));
         let mut names: HashMap<String, String> = HashMap::new();
-        for (a, ok) in f.activities.into_iter().zip(&usable[fi]) {
-            if !ok {
-                continue;
+        let start = self.plan.starts[fi];
+        let end = self
+            .plan
+            .starts
+            .get(fi + 1)
+            .copied()
+            .unwrap_or(self.plan.activities.len());
+        let mut at = start;
+        let mut in_batch = 0;
+        loop {
+            let a = match next() {
+                Ok(Some(a)) => a,
+                Ok(None) => break,
+                Err(f) => {
+                    // The first pass read the file to its end: it changed since.
+                    let message = format!("{} (the file changed while it was read)", f.error);
+                    batch.notes.push(Note {
+                        line: f.line,
+                        severity: Severity::Error,
+                        message,
+                    });
+                    break;
+                }
+            };
+            if at >= end {
+                error(
+                    &mut batch.notes,
+                    a.line,
+                    "the file changed while it was read: it has more activities than at first",
+                );
+                break;
             }
+            let me = at;
+            at += 1;
+            let planned = &self.plan.activities[me];
+            let Some(slug) = planned.slug.as_deref() else {
+                continue;
+            };
+            let identifier = a
+                .identifier
+                .as_ref()
+                .map(|i| i.1.clone())
+                .unwrap_or_default();
+            let parent = planned.parent;
+            let parent_slug = parent.and_then(|p| self.plan.activities[p as usize].slug.as_deref());
+            let mut own = Own::default();
             let mut ctx = Ctx {
-                m: &mut m,
-                file,
+                m: &mut self.m,
+                batch: &mut batch,
+                own: &mut own,
                 doc: &doc,
                 names: &mut names,
             };
-            let id = a.identifier.as_ref().expect("usable").1.clone();
-            let slug = slug_of[&id].clone();
-            let parent = parent_of.get(&id).map(|p| slug_of[p].clone());
-            let above = a.hierarchy.unwrap_or(1) < lowest.unwrap_or(1);
-            ctx.activity(a, &id, slug, parent, above || parents.contains(&id));
+            ctx.activity(
+                a,
+                &identifier,
+                slug.to_owned(),
+                parent_slug.map(str::to_owned),
+                planned.programme,
+            );
+            match parent {
+                Some(p) if !self.emitted[p as usize] => {
+                    self.pending.entry(p).or_default().push((fi, me, own));
+                }
+                _ => {
+                    own.into(&mut batch);
+                    if planned.programme {
+                        self.emitted[me] = true;
+                        if self.pending.contains_key(&(me as u32)) {
+                            // Its children came first: hand it over, then them.
+                            out(std::mem::replace(
+                                &mut batch,
+                                Batch {
+                                    file: fi,
+                                    ..Batch::default()
+                                },
+                            ));
+                            self.release(me as u32, out);
+                        }
+                    }
+                }
+            }
+            in_batch += 1;
+            if in_batch == BATCH {
+                in_batch = 0;
+                out(std::mem::replace(
+                    &mut batch,
+                    Batch {
+                        file: fi,
+                        ..Batch::default()
+                    },
+                ));
+            }
+        }
+        if at < end && batch.notes.iter().all(|n| n.severity != Severity::Error) {
+            error(
+                &mut batch.notes,
+                at,
+                "the file changed while it was read: it has fewer activities than at first",
+            );
+        }
+        out(batch);
+    }
+
+    /// Hands over the records waiting for programme `p`, and theirs in turn.
+    fn release(&mut self, p: u32, out: &mut dyn FnMut(Batch)) {
+        let mut ready = vec![p];
+        while let Some(p) = ready.pop() {
+            for (fi, place, own) in self.pending.remove(&p).unwrap_or_default() {
+                let mut batch = Batch {
+                    file: fi,
+                    ..Batch::default()
+                };
+                own.into(&mut batch);
+                out(batch);
+                if self.plan.activities[place].programme {
+                    self.emitted[place] = true;
+                    ready.push(place as u32);
+                }
+            }
         }
     }
-    out
+
+    /// Hands over whatever still waits (a parent that never came), so that the
+    /// loader reports its link.
+    pub fn finish(mut self, out: &mut dyn FnMut(Batch)) {
+        for (_, list) in std::mem::take(&mut self.pending) {
+            for (fi, _, own) in list {
+                let mut batch = Batch {
+                    file: fi,
+                    ..Batch::default()
+                };
+                own.into(&mut batch);
+                out(batch);
+            }
+        }
+    }
 }
 
 fn warn(notes: &mut Vec<Note>, line: usize, message: impl Display) {
@@ -285,10 +537,12 @@ struct Mapper {
     doc_slugs: Slugs,
 }
 
-/// Mapping one file.
+/// Mapping one activity: what it makes that others may share (organisations,
+/// themes) goes to the batch, its own records to `own`.
 struct Ctx<'a> {
     m: &'a mut Mapper,
-    file: &'a mut ImportedFile,
+    batch: &'a mut Batch,
+    own: &'a mut Own,
     doc: &'a str,
     /// Organisations known only by name in this file, by name.
     names: &'a mut HashMap<String, String>,
@@ -296,7 +550,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn warn(&mut self, line: usize, message: impl Display) {
-        warn(&mut self.file.notes, line, message);
+        warn(&mut self.batch.notes, line, message);
     }
 
     fn source(&self, line: usize, identifier: &str) -> raw::Source {
@@ -401,7 +655,7 @@ impl Ctx<'_> {
             description: None,
             source: self.source(line, identifier),
         };
-        self.file.organisations.push((line, record));
+        self.batch.organisations.push((line, record));
     }
 
     /// A theme for a sector, made on first sight.
@@ -444,7 +698,7 @@ impl Ctx<'_> {
                 code: Some(code),
                 vocabulary: Some(vocabulary),
             };
-            self.file.themes.push((s.line, record));
+            self.batch.themes.push((s.line, record));
         }
         Some(slug)
     }
@@ -792,7 +1046,7 @@ impl Ctx<'_> {
                 description: pick(&t.description, lang).map(|(d, _)| d.to_owned()),
                 source: self.source(t.line, identifier),
             };
-            self.file.contributions.push((t.line, record));
+            self.own.contributions.push((t.line, record));
         }
 
         let details = IatiDetails {
@@ -836,7 +1090,7 @@ impl Ctx<'_> {
                     ..raw::Iati::default()
                 })),
             };
-            self.file.programmes.push((line, record));
+            self.own.programme = Some((line, record));
         } else {
             let record = raw::Project {
                 slug: text_at(slug_line, slug),
@@ -860,7 +1114,7 @@ impl Ctx<'_> {
                     theme_percentages,
                 })),
             };
-            self.file.projects.push((line, record));
+            self.own.project = Some((line, record));
         }
     }
 

@@ -90,8 +90,6 @@ pub(crate) struct Activity {
     pub identifier: Option<(usize, String)>,
     pub lang: Option<String>,
     pub default_currency: Option<String>,
-    /// Its level in a multi-level structure: 1 for the top.
-    pub hierarchy: Option<u32>,
     pub reporting: Option<Org>,
     pub titles: Vec<Narrative>,
     pub descriptions: Vec<Description>,
@@ -102,6 +100,15 @@ pub(crate) struct Activity {
     pub sectors: Vec<Coded>,
     pub budgets: Vec<Budget>,
     pub transactions: Vec<Transaction>,
+}
+
+/// What the first pass reads of an activity: enough to know every identifier
+/// and which activities are parents before any record is made.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Skim {
+    pub line: usize,
+    pub identifier: Option<(usize, String)>,
+    pub hierarchy: Option<u32>,
     pub related: Vec<Coded>,
 }
 
@@ -339,7 +346,6 @@ impl<R: BufRead> Xml<R> {
                         line: e.line,
                         lang: e.take("xml:lang"),
                         default_currency: e.take("default-currency"),
-                        hierarchy: e.take("hierarchy").and_then(|h| h.parse().ok()),
                         ..Activity::default()
                     };
                     self.activity_body(&mut a)?;
@@ -349,6 +355,54 @@ impl<R: BufRead> Xml<R> {
                     return Ok(Some(Activity {
                         line: e.line,
                         ..Activity::default()
+                    }));
+                }
+                Ev::Start(e) => self.skip(&e.name)?,
+                Ev::Empty(_) | Ev::Text(_) => {}
+                Ev::End => return Ok(None),
+                Ev::Eof => return Err(self.fail("the file ends inside its root element")),
+            }
+        }
+    }
+
+    /// The next activity of the root element, skimmed: its identifier, level and
+    /// related activities; `None` at the root's end.
+    pub fn skim(&mut self) -> Result<Option<Skim>, Failure> {
+        loop {
+            match self.next()? {
+                Ev::Start(mut e) if e.name == b"iati-activity" => {
+                    let mut a = Skim {
+                        line: e.line,
+                        hierarchy: e.take("hierarchy").and_then(|h| h.parse().ok()),
+                        ..Skim::default()
+                    };
+                    loop {
+                        let (e, open) = match self.next()? {
+                            Ev::Start(e) => (e, true),
+                            Ev::Empty(e) => (e, false),
+                            Ev::Text(_) => continue,
+                            Ev::End => break,
+                            Ev::Eof => return Err(self.fail("the file ends inside an activity")),
+                        };
+                        match &e.name[..] {
+                            b"iati-identifier" => {
+                                let text = if open { self.text()? } else { String::new() };
+                                a.identifier = Some((e.line, text));
+                            }
+                            b"related-activity" => {
+                                let r = self.coded(e, open)?;
+                                a.related.push(r);
+                            }
+                            _ if open => self.skip(&e.name)?,
+                            _ => {}
+                        }
+                    }
+                    return Ok(Some(a));
+                }
+                Ev::Empty(e) if e.name == b"iati-activity" => {
+                    return Ok(Some(Skim {
+                        line: e.line,
+                        ..Skim::default()
                     }));
                 }
                 Ev::Start(e) => self.skip(&e.name)?,
@@ -396,10 +450,6 @@ impl<R: BufRead> Xml<R> {
                 b"sector" => {
                     let s = self.coded(e, open)?;
                     a.sectors.push(s);
-                }
-                b"related-activity" => {
-                    let r = self.coded(e, open)?;
-                    a.related.push(r);
                 }
                 b"budget" => {
                     let b = Budget {

@@ -63,7 +63,6 @@ fn an_identifier_given_twice_in_one_file_or_two() {
     refused(
         &[("a.xml", ONE), ("b.xml", &twice)],
         expect![[r#"
-            data/iati/a.xml:2: warning: the activity has no reporting-org
             data/iati/b.xml:3: iati-identifier `XM-DAC-41302-1` is given twice: first at data/iati/a.xml:3
             data/iati/b.xml:7: iati-identifier `XM-DAC-41302-1` is given twice: first at data/iati/a.xml:3"#]],
     );

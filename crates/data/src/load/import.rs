@@ -9,26 +9,34 @@ use crate::Severity;
 use crate::raw;
 
 /// A reader of data files beside the TOML ones. The reader checks every value it
-/// hands over and reports what it dropped; the loader resolves the links.
+/// hands over and reports what it dropped; the loader registers and resolves the
+/// records a batch at a time, so that only a batch of raw records is alive at once.
 pub trait Import: Sync {
     /// Whether `dir` holds files for this reader: a directory that does may leave
     /// out any TOML file.
     fn present(&self, dir: &Path) -> bool;
 
-    /// Reads every file of this reader in `dir`. `known` names the organisations
-    /// the TOML files give an IATI identifier, by that identifier, so that a file
-    /// naming the same identifier links to the same organisation.
-    fn read(&self, dir: &Path, known: &KnownOrganisations) -> Vec<ImportedFile>;
+    /// The files of this reader in `dir`, in reading order.
+    fn files(&self, dir: &Path) -> Vec<PathBuf>;
+
+    /// Reads `files` and hands their records to `each` a batch at a time, each
+    /// batch linking only to records of earlier batches, of itself, or of the TOML
+    /// files before projects (documents, themes, organisations, programmes). An
+    /// error in a batch stops the loading: later batches may carry only notes.
+    /// `known` names the organisations the TOML files give an IATI identifier, by
+    /// that identifier, so that a file naming the same identifier links to them.
+    fn read(&self, files: &[PathBuf], known: &KnownOrganisations, each: &mut dyn FnMut(Batch));
 }
 
 /// The slugs of organisations with an IATI identifier, by identifier.
 pub type KnownOrganisations = HashMap<String, String>;
 
-/// What an import reader found in one file. Every `Text` span is `line..line`.
+/// Records an import reader found in one of its files. Every `Text` span is
+/// `line..line`.
 #[derive(Default)]
-pub struct ImportedFile {
-    /// The file.
-    pub path: PathBuf,
+pub struct Batch {
+    /// The file, by its place in the list [`Import::files`] gave.
+    pub file: usize,
     /// Source documents, each with its line.
     pub documents: Vec<(usize, raw::Document)>,
     /// Themes.

@@ -13,7 +13,7 @@ mod toml;
 
 use std::path::Path;
 
-pub use self::import::{Import, ImportedFile, KnownOrganisations, Note, text_at};
+pub use self::import::{Batch, Import, KnownOrganisations, Note, text_at};
 
 use coopgraph_model::*;
 
@@ -149,26 +149,10 @@ pub fn load_with(dir: &Path, import: Option<&dyn Import>) -> Result<Store, Probl
         read_all(&mut report, DataFile::Organisations, read);
     let programmes: Vec<(usize, raw::Programme)> =
         read_all(&mut report, DataFile::Programmes, read);
-    let mut imported = Vec::new();
-    if let Some(import) = import {
-        let known: KnownOrganisations = organisations
-            .iter()
-            .filter_map(|(_, o)| Some((o.iati_ref.clone()?, o.slug.get_ref().clone())))
-            .collect();
-        for file in import.read(dir, &known) {
-            let id = report.add_file_by_line(file.path.clone());
-            for note in &file.notes {
-                match note.severity {
-                    Severity::Error => {
-                        report.unreadable = true;
-                        report.problem(id, note.line.map(|l| l..l), &note.message);
-                    }
-                    Severity::Warning => report.warn(id, note.line, &note.message),
-                }
-            }
-            imported.push((id, file));
-        }
-    }
+    let known: KnownOrganisations = organisations
+        .iter()
+        .filter_map(|(_, o)| Some((o.iati_ref.clone()?, o.slug.get_ref().clone())))
+        .collect();
     if report.unreadable {
         // Links into a file that could not be read would all look dangling; the
         // problems already found say what to mend first.
@@ -190,22 +174,6 @@ pub fn load_with(dir: &Path, import: Option<&dyn Import>) -> Result<Store, Probl
             )
         };
     }
-    macro_rules! register_imported {
-        ($what:literal, $list:ident) => {
-            imported
-                .iter()
-                .map(|(id, f)| {
-                    report.register(
-                        *id,
-                        $what,
-                        f.$list.iter().map(|(line, r)| (&r.slug, Some(*line))),
-                        &mut slugs.$list,
-                        &mut places.$list,
-                    )
-                })
-                .collect::<Vec<_>>()
-        };
-    }
     let doc_slugs = register!(
         report,
         DataFile::Documents,
@@ -213,9 +181,7 @@ pub fn load_with(dir: &Path, import: Option<&dyn Import>) -> Result<Store, Probl
         documents,
         documents
     );
-    let imported_doc_slugs = register_imported!("document", documents);
     let theme_slugs = register!(report, DataFile::Themes, "theme", themes, themes);
-    let imported_theme_slugs = register_imported!("theme", themes);
     let org_slugs = register!(
         report,
         DataFile::Organisations,
@@ -223,7 +189,6 @@ pub fn load_with(dir: &Path, import: Option<&dyn Import>) -> Result<Store, Probl
         organisations,
         organisations
     );
-    let imported_org_slugs = register_imported!("organisation", organisations);
     let prog_slugs = register!(
         report,
         DataFile::Programmes,
@@ -231,7 +196,6 @@ pub fn load_with(dir: &Path, import: Option<&dyn Import>) -> Result<Store, Probl
         programmes,
         programmes
     );
-    let imported_prog_slugs = register_imported!("programme", programmes);
 
     let r = Resolver { slugs: &slugs };
     let document = |((_, d), slug): ((usize, raw::Document), Option<Slug>)| {
@@ -250,24 +214,6 @@ pub fn load_with(dir: &Path, import: Option<&dyn Import>) -> Result<Store, Probl
     };
     let mut documents: Vec<_> = documents.into_iter().zip(doc_slugs).map(document).collect();
     let mut themes: Vec<_> = themes.into_iter().zip(theme_slugs).map(theme).collect();
-    for (((_, f), docs), ths) in imported
-        .iter_mut()
-        .zip(imported_doc_slugs)
-        .zip(imported_theme_slugs)
-    {
-        documents.extend(
-            std::mem::take(&mut f.documents)
-                .into_iter()
-                .zip(docs)
-                .map(document),
-        );
-        themes.extend(
-            std::mem::take(&mut f.themes)
-                .into_iter()
-                .zip(ths)
-                .map(theme),
-        );
-    }
     // Each raw record is dropped as soon as it is resolved.
     let file = DataFile::Organisations.id();
     let mut organisations: Vec<_> = organisations
@@ -281,24 +227,76 @@ pub fn load_with(dir: &Path, import: Option<&dyn Import>) -> Result<Store, Probl
         .zip(prog_slugs)
         .map(|((_, p), slug)| r.programme(&mut report, file, p, slug))
         .collect();
-    for (((id, f), orgs), progs) in imported
-        .iter_mut()
-        .zip(imported_org_slugs)
-        .zip(imported_prog_slugs)
-    {
-        for ((_, o), slug) in std::mem::take(&mut f.organisations).into_iter().zip(orgs) {
-            organisations.push(r.organisation(&mut report, *id, &o, slug));
-        }
-        for ((_, p), slug) in std::mem::take(&mut f.programmes).into_iter().zip(progs) {
-            programmes.push(r.programme(&mut report, *id, p, slug));
+    report.defer();
+
+    let mut projects = Vec::new();
+    let mut activities = Vec::new();
+    let mut contributions = Vec::new();
+    if let Some(import) = import {
+        let files = import.files(dir);
+        let ids: Vec<FileId> = files
+            .iter()
+            .map(|f| report.add_file_by_line(f.clone()))
+            .collect();
+        import.read(&files, &known, &mut |batch| {
+            let file = ids[batch.file];
+            for note in &batch.notes {
+                match note.severity {
+                    Severity::Error => {
+                        report.unreadable = true;
+                        report.problem(file, note.line.map(|l| l..l), &note.message);
+                    }
+                    Severity::Warning => report.warn(file, note.line, &note.message),
+                }
+            }
+            if report.unreadable {
+                return;
+            }
+            macro_rules! register_batch {
+                ($what:literal, $list:ident) => {
+                    report.register(
+                        file,
+                        $what,
+                        batch.$list.iter().map(|(line, r)| (&r.slug, Some(*line))),
+                        &mut slugs.$list,
+                        &mut places.$list,
+                    )
+                };
+            }
+            let doc_slugs = register_batch!("document", documents);
+            let theme_slugs = register_batch!("theme", themes);
+            let org_slugs = register_batch!("organisation", organisations);
+            let prog_slugs = register_batch!("programme", programmes);
+            let start = projects.len();
+            let proj_slugs = register_batch!("project", projects);
+            let contrib_slugs = register_batch!("contribution", contributions);
+            let r = Resolver { slugs: &slugs };
+            documents.extend(batch.documents.into_iter().zip(doc_slugs).map(document));
+            themes.extend(batch.themes.into_iter().zip(theme_slugs).map(theme));
+            for ((_, o), slug) in batch.organisations.iter().zip(org_slugs) {
+                organisations.push(r.organisation(&mut report, file, o, slug));
+            }
+            for ((_, p), slug) in batch.programmes.into_iter().zip(prog_slugs) {
+                programmes.push(r.programme(&mut report, file, p, slug));
+            }
+            for (i, ((_, p), slug)) in batch.projects.into_iter().zip(proj_slugs).enumerate() {
+                let id = ProjectId((start + i) as u32);
+                projects.push(r.project(&mut report, file, id, p, slug, &mut activities));
+            }
+            for ((_, c), slug) in batch.contributions.iter().zip(contrib_slugs) {
+                contributions.push(r.contribution(&mut report, file, c, slug));
+            }
+            report.defer();
+        });
+        if report.unreadable {
+            read_rest::<raw::Project>(&mut report, DataFile::Projects, read);
+            read_rest::<raw::Contribution>(&mut report, DataFile::Contributions, read);
+            return Err(report.finish());
         }
     }
-    report.defer();
 
     // Projects and contributions, the bulk of a dataset, link only to the files
     // before them: each batch is resolved as soon as it is parsed.
-    let mut projects = Vec::new();
-    let mut activities = Vec::new();
     let file = DataFile::Projects;
     if read(file) {
         report.toml_batches(
@@ -316,28 +314,10 @@ pub fn load_with(dir: &Path, import: Option<&dyn Import>) -> Result<Store, Probl
             },
         );
     }
-    for (id, f) in &mut imported {
-        let batch = std::mem::take(&mut f.projects);
-        let start = projects.len();
-        let batch_slugs = report.register(
-            *id,
-            "project",
-            batch.iter().map(|(line, r)| (&r.slug, Some(*line))),
-            &mut slugs.projects,
-            &mut places.projects,
-        );
-        let r = Resolver { slugs: &slugs };
-        for (i, ((_, p), slug)) in batch.into_iter().zip(batch_slugs).enumerate() {
-            let pid = ProjectId((start + i) as u32);
-            projects.push(r.project(&mut report, *id, pid, p, slug, &mut activities));
-        }
-        report.defer();
-    }
     if report.unreadable {
         read_rest::<raw::Contribution>(&mut report, DataFile::Contributions, read);
         return Err(report.finish());
     }
-    let mut contributions = Vec::new();
     let file = DataFile::Contributions;
     if read(file) {
         report.toml_batches(
@@ -352,21 +332,6 @@ pub fn load_with(dir: &Path, import: Option<&dyn Import>) -> Result<Store, Probl
                 report.defer();
             },
         );
-    }
-    for (id, f) in &mut imported {
-        let batch = std::mem::take(&mut f.contributions);
-        let batch_slugs = report.register(
-            *id,
-            "contribution",
-            batch.iter().map(|(line, r)| (&r.slug, Some(*line))),
-            &mut slugs.contributions,
-            &mut places.contributions,
-        );
-        let r = Resolver { slugs: &slugs };
-        for ((_, c), slug) in batch.iter().zip(batch_slugs) {
-            contributions.push(r.contribution(&mut report, *id, c, slug));
-        }
-        report.defer();
     }
     if report.unreadable {
         return Err(report.finish());
