@@ -12,6 +12,7 @@
 
 mod codes;
 mod export;
+mod generate;
 mod map;
 mod read;
 
@@ -21,6 +22,7 @@ use coopgraph_data::{Batch, Import, KnownOrganisations, Note, Problems, Severity
 use rayon::prelude::*;
 
 pub use export::{ExportError, Exported, export};
+pub use generate::generate;
 pub use read::ReadError;
 
 /// The IATI files of a dataset: `iati/*.xml` in its directory.

@@ -34,6 +34,10 @@ enum Command {
         /// The seed: the same seed and size write the same files.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// TOML files of the dataset's own shape, or IATI activity files in
+        /// `iati/` (where an activity is an IATI activity: a project or programme).
+        #[arg(long, value_enum, default_value_t = Format::Toml)]
+        format: Format,
     },
     /// Write a dataset in another format.
     #[command(subcommand)]
@@ -44,6 +48,15 @@ enum Command {
         #[arg(long, env = "COOPGRAPH_DATA", default_value = "data")]
         data: PathBuf,
     },
+}
+
+/// The files `generate` writes.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    /// The dataset's TOML files.
+    Toml,
+    /// IATI 2.03 activity files.
+    Iati,
 }
 
 #[derive(Subcommand)]
@@ -99,12 +112,18 @@ fn main() -> anyhow::Result<ExitCode> {
             activities,
             out,
             seed,
+            format,
         }) => {
             std::fs::create_dir_all(&out)
                 .with_context(|| format!("cannot create {}", out.display()))?;
-            let shape = coopgraph_data::generate(activities, seed, &out)
-                .with_context(|| format!("cannot write to {}", out.display()))?;
-            println!("{}: {shape:?}", out.display());
+            let written = match format {
+                Format::Toml => coopgraph_data::generate(activities, seed, &out)
+                    .map(|shape| format!("{shape:?}")),
+                Format::Iati => coopgraph_iati::generate(activities, seed, &out)
+                    .map(|files| format!("{activities} IATI activities in {files} file(s)")),
+            };
+            let written = written.with_context(|| format!("cannot write to {}", out.display()))?;
+            println!("{}: {written}", out.display());
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Serve(args)) => serve(args),
