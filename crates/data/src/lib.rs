@@ -17,5 +17,7 @@ mod store;
 pub use error::{Problem, Problems, Severity};
 pub use fold::fold;
 pub use generate::{Shape, generate};
-pub use load::{Batch, DataFile, Import, KnownOrganisations, Note, load, load_with, text_at};
+pub use load::{
+    Batch, DataFile, Import, KnownOrganisations, Note, Progress, load, load_with, text_at,
+};
 pub use store::{IatiRecord, NameSort, ProjectSort, Stats, Store};

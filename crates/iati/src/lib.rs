@@ -18,7 +18,9 @@ mod read;
 
 use std::path::{Path, PathBuf};
 
-use coopgraph_data::{Batch, Import, KnownOrganisations, Note, Problems, Severity, Store};
+use coopgraph_data::{
+    Batch, Import, KnownOrganisations, Note, Problems, Progress, Severity, Store,
+};
 use rayon::prelude::*;
 
 pub use export::{ExportError, Exported, export};
@@ -51,9 +53,15 @@ impl Import for Iati {
         files
     }
 
-    fn read(&self, files: &[PathBuf], known: &KnownOrganisations, each: &mut dyn FnMut(Batch)) {
+    fn read(
+        &self,
+        files: &[PathBuf],
+        known: &KnownOrganisations,
+        progress: &dyn Progress,
+        each: &mut dyn FnMut(Batch),
+    ) {
         // First pass, a file per core: identifiers, levels and parents only.
-        let skims: Vec<map::FileSkim> = files.par_iter().map(|p| skim_file(p)).collect();
+        let skims: Vec<map::FileSkim> = files.par_iter().map(|p| skim_file(p, progress)).collect();
         let plan = map::Plan::new(skims);
         for (file, notes) in plan.notes.iter().enumerate() {
             each(Batch {
@@ -75,8 +83,13 @@ impl Import for Iati {
                     let _ = send.send(b);
                 };
                 for (fi, path) in plan.files.iter().enumerate() {
-                    let Some(mut xml) = open(path) else { continue };
-                    emitter.file(fi, || xml.activity(), &mut out);
+                    let Some(mut xml) = open(path) else {
+                        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+                        progress.advance(size - size / 2, 0);
+                        continue;
+                    };
+                    let next = || Ok(xml.activity()?.map(|a| (a, xml.position())));
+                    emitter.file(fi, next, progress, &mut out);
                 }
                 emitter.finish(&mut out);
             });
@@ -99,32 +112,34 @@ fn open(path: &Path) -> Option<read::Xml<std::io::BufReader<std::fs::File>>> {
 
 /// The first pass over one file: each activity skimmed, and what stops the file
 /// from being read.
-fn skim_file(path: &Path) -> map::FileSkim {
+fn skim_file(path: &Path, progress: &dyn Progress) -> map::FileSkim {
     let mut out = map::FileSkim {
         path: path.to_path_buf(),
         skims: Vec::new(),
         notes: Vec::new(),
     };
-    let fail = |notes: &mut Vec<Note>, f: read::Failure| {
-        notes.push(Note {
-            line: f.line,
-            severity: Severity::Error,
-            message: f.error.to_string(),
-        });
+    // The first pass counts the first half of each byte, the second the rest.
+    let mut reported = 0;
+    let mut report = |at: u64| {
+        progress.advance((at / 2).saturating_sub(reported / 2), 0);
+        reported = reported.max(at);
     };
-    let warn = |notes: &mut Vec<Note>, line: Option<usize>, message: String| {
+    skim_into(path, &mut out, &mut report);
+    report(std::fs::metadata(path).map_or(0, |m| m.len()));
+    out
+}
+
+fn skim_into(path: &Path, out: &mut map::FileSkim, report: &mut dyn FnMut(u64)) {
+    let note = |notes: &mut Vec<Note>, severity, line, message: String| {
         notes.push(Note {
             line,
-            severity: Severity::Warning,
+            severity,
             message,
         });
     };
     let mut xml = match read::Xml::open(path) {
         Ok(xml) => xml,
-        Err(f) => {
-            fail(&mut out.notes, f);
-            return out;
-        }
+        Err(f) => return note(&mut out.notes, Severity::Error, f.line, f.error.to_string()),
     };
     match xml.head() {
         Ok(Some(head)) if head.root == "iati-activities" => {
@@ -132,7 +147,7 @@ fn skim_file(path: &Path) -> map::FileSkim {
                 let message = format!(
                     "version {v} is read as 2.01–2.03; elements these versions do not have are not read"
                 );
-                warn(&mut out.notes, Some(1), message);
+                note(&mut out.notes, Severity::Warning, Some(1), message);
             }
         }
         Ok(Some(head)) => {
@@ -140,33 +155,35 @@ fn skim_file(path: &Path) -> map::FileSkim {
                 "not an IATI activity file (its root is `{}`, not `iati-activities`): not read",
                 head.root
             );
-            warn(&mut out.notes, Some(1), message);
-            return out;
+            return note(&mut out.notes, Severity::Warning, Some(1), message);
         }
         Ok(None) => {
-            warn(&mut out.notes, None, "the file is empty".to_owned());
-            return out;
+            let message = "the file is empty".to_owned();
+            return note(&mut out.notes, Severity::Warning, None, message);
         }
-        Err(f) => {
-            fail(&mut out.notes, f);
-            return out;
-        }
+        Err(f) => return note(&mut out.notes, Severity::Error, f.line, f.error.to_string()),
     }
     loop {
         match xml.skim() {
-            Ok(Some(a)) => out.skims.push(a),
-            Ok(None) => break,
-            Err(f) => {
-                fail(&mut out.notes, f);
-                break;
+            Ok(Some(a)) => {
+                out.skims.push(a);
+                if out.skims.len() % 4096 == 0 {
+                    report(xml.position());
+                }
             }
+            Ok(None) => break,
+            Err(f) => return note(&mut out.notes, Severity::Error, f.line, f.error.to_string()),
         }
     }
-    out
 }
 
 /// Reads and checks the dataset in `dir`, its TOML files and its `iati/*.xml`
 /// files, into one store; see [`coopgraph_data::load_with`].
 pub fn load(dir: &Path) -> Result<Store, Problems> {
-    coopgraph_data::load_with(dir, Some(&Iati))
+    coopgraph_data::load_with(dir, Some(&Iati), &())
+}
+
+/// [`load`], reporting its progress to `progress`.
+pub fn load_reporting(dir: &Path, progress: &dyn Progress) -> Result<Store, Problems> {
+    coopgraph_data::load_with(dir, Some(&Iati), progress)
 }

@@ -8,7 +8,7 @@ use std::fmt::Display;
 use std::path::PathBuf;
 
 use coopgraph_data::raw::{self, Text};
-use coopgraph_data::{Batch, KnownOrganisations, Note, Severity, fold, text_at};
+use coopgraph_data::{Batch, KnownOrganisations, Note, Progress, Severity, fold, text_at};
 use coopgraph_model::{
     Budget, BudgetKind, BudgetStatus, CountryCode, CurrencyCode, IatiDetails, Money, PartialDate,
     Period, Share, Slug,
@@ -344,13 +344,29 @@ impl<'p> Emitter<'p> {
         }
     }
 
-    /// Maps file `fi`, whose activities come from `next`, handing batches to `out`.
+    /// Maps file `fi`, whose activities come from `next` with the bytes read up
+    /// to their end, handing batches to `out` and reporting them to `progress`.
     pub fn file(
         &mut self,
         fi: usize,
-        mut next: impl FnMut() -> Result<Option<Activity>, read::Failure>,
+        mut next: impl FnMut() -> Result<Option<(Activity, u64)>, read::Failure>,
+        progress: &dyn Progress,
         out: &mut dyn FnMut(Batch),
     ) {
+        let mut read = 0;
+        let mut out = |b: Batch, position: u64| {
+            let records = b.documents.len()
+                + b.organisations.len()
+                + b.themes.len()
+                + b.programmes.len()
+                + b.projects.len()
+                + b.contributions.len();
+            // The first pass counted the first half of each byte, this one the rest.
+            let rest = |at: u64| at - at / 2;
+            progress.advance(rest(position).saturating_sub(rest(read)), records as u64);
+            read = read.max(position);
+            out(b);
+        };
         let path = &self.plan.files[fi];
         let name = path
             .file_name()
@@ -378,9 +394,13 @@ impl<'p> Emitter<'p> {
             .unwrap_or(self.plan.activities.len());
         let mut at = start;
         let mut in_batch = 0;
+        let mut position = 0;
         loop {
             let a = match next() {
-                Ok(Some(a)) => a,
+                Ok(Some((a, p))) => {
+                    position = p;
+                    a
+                }
                 Ok(None) => break,
                 Err(f) => {
                     // The first pass read the file to its end: it changed since.
@@ -439,14 +459,12 @@ impl<'p> Emitter<'p> {
                         self.emitted[me] = true;
                         if self.pending.contains_key(&(me as u32)) {
                             // Its children came first: hand it over, then them.
-                            out(std::mem::replace(
-                                &mut batch,
-                                Batch {
-                                    file: fi,
-                                    ..Batch::default()
-                                },
-                            ));
-                            self.release(me as u32, out);
+                            let fresh = Batch {
+                                file: fi,
+                                ..Batch::default()
+                            };
+                            out(std::mem::replace(&mut batch, fresh), position);
+                            self.release(me as u32, &mut |b| out(b, position));
                         }
                     }
                 }
@@ -454,13 +472,11 @@ impl<'p> Emitter<'p> {
             in_batch += 1;
             if in_batch == BATCH {
                 in_batch = 0;
-                out(std::mem::replace(
-                    &mut batch,
-                    Batch {
-                        file: fi,
-                        ..Batch::default()
-                    },
-                ));
+                let fresh = Batch {
+                    file: fi,
+                    ..Batch::default()
+                };
+                out(std::mem::replace(&mut batch, fresh), position);
             }
         }
         if at < end && batch.notes.iter().all(|n| n.severity != Severity::Error) {
@@ -470,7 +486,8 @@ impl<'p> Emitter<'p> {
                 "the file changed while it was read: it has fewer activities than at first",
             );
         }
-        out(batch);
+        let size = std::fs::metadata(path).map_or(position, |m| m.len());
+        out(batch, size);
     }
 
     /// Hands over the records waiting for programme `p`, and theirs in turn.

@@ -226,6 +226,11 @@ impl<R: BufRead> Xml<R> {
         }
     }
 
+    /// How many bytes of the file have been read.
+    pub fn position(&self) -> u64 {
+        self.reader.buffer_position()
+    }
+
     /// The line the next event starts on.
     fn line(&self) -> usize {
         self.reader.get_ref().newlines + 1

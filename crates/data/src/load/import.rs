@@ -25,8 +25,27 @@ pub trait Import: Sync {
     /// error in a batch stops the loading: later batches may carry only notes.
     /// `known` names the organisations the TOML files give an IATI identifier, by
     /// that identifier, so that a file naming the same identifier links to them.
-    fn read(&self, files: &[PathBuf], known: &KnownOrganisations, each: &mut dyn FnMut(Batch));
+    /// Reports progress through `progress` in bytes of `files` read, each byte
+    /// counted once however many times the reader reads it.
+    fn read(
+        &self,
+        files: &[PathBuf],
+        known: &KnownOrganisations,
+        progress: &dyn Progress,
+        each: &mut dyn FnMut(Batch),
+    );
 }
+
+/// What a long load reports as it goes, for a progress bar or log lines.
+pub trait Progress: Sync {
+    /// Loading starts, with this many bytes to read in all.
+    fn start(&self, _bytes: u64) {}
+    /// `bytes` more were read and `records` more records made.
+    fn advance(&self, _bytes: u64, _records: u64) {}
+}
+
+/// No progress reported.
+impl Progress for () {}
 
 /// The slugs of organisations with an IATI identifier, by identifier.
 pub type KnownOrganisations = HashMap<String, String>;

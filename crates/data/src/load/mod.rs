@@ -13,7 +13,7 @@ mod toml;
 
 use std::path::Path;
 
-pub use self::import::{Batch, Import, KnownOrganisations, Note, text_at};
+pub use self::import::{Batch, Import, KnownOrganisations, Note, Progress, text_at};
 
 use coopgraph_model::*;
 
@@ -108,14 +108,27 @@ impl Default for AllPlaces {
 /// Reads and checks the dataset in `dir`. Returns the whole store, or every problem
 /// found, sorted by file and line; never part of a dataset.
 pub fn load(dir: &Path) -> Result<Store, Problems> {
-    load_with(dir, None)
+    load_with(dir, None, &())
 }
 
 /// Reads and checks the dataset in `dir`, with the files of `import` beside the
 /// TOML files (which may then be left out). Returns the whole store, with the
 /// warnings of what was dropped, or every problem found, sorted by file and line.
-pub fn load_with(dir: &Path, import: Option<&dyn Import>) -> Result<Store, Problems> {
+/// Reports its progress, in bytes read and records made, to `progress`.
+pub fn load_with(
+    dir: &Path,
+    import: Option<&dyn Import>,
+    progress: &dyn Progress,
+) -> Result<Store, Problems> {
     let mut report = Report::default();
+    let imported = import.map(|i| i.files(dir)).unwrap_or_default();
+    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    let toml_bytes: Vec<u64> = DataFile::ALL
+        .iter()
+        .map(|f| size(&dir.join(f.name())))
+        .collect();
+    let import_bytes: u64 = imported.iter().map(|p| size(p)).sum::<u64>();
+    progress.start(toml_bytes.iter().sum::<u64>() + import_bytes);
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -149,6 +162,10 @@ pub fn load_with(dir: &Path, import: Option<&dyn Import>) -> Result<Store, Probl
         read_all(&mut report, DataFile::Organisations, read);
     let programmes: Vec<(usize, raw::Programme)> =
         read_all(&mut report, DataFile::Programmes, read);
+    progress.advance(
+        toml_bytes[..DataFile::Projects as usize].iter().sum(),
+        (documents.len() + themes.len() + organisations.len() + programmes.len()) as u64,
+    );
     let known: KnownOrganisations = organisations
         .iter()
         .filter_map(|(_, o)| Some((o.iati_ref.clone()?, o.slug.get_ref().clone())))
@@ -233,12 +250,12 @@ pub fn load_with(dir: &Path, import: Option<&dyn Import>) -> Result<Store, Probl
     let mut activities = Vec::new();
     let mut contributions = Vec::new();
     if let Some(import) = import {
-        let files = import.files(dir);
+        let files = imported;
         let ids: Vec<FileId> = files
             .iter()
             .map(|f| report.add_file_by_line(f.clone()))
             .collect();
-        import.read(&files, &known, &mut |batch| {
+        import.read(&files, &known, progress, &mut |batch| {
             let file = ids[batch.file];
             for note in &batch.notes {
                 match note.severity {
@@ -303,6 +320,7 @@ pub fn load_with(dir: &Path, import: Option<&dyn Import>) -> Result<Store, Probl
             file.id(),
             file.table(),
             |report, batch: Vec<(usize, raw::Project)>| {
+                progress.advance(0, batch.len() as u64);
                 let start = projects.len();
                 let batch_slugs = register!(report, file, "project", batch, projects);
                 let r = Resolver { slugs: &slugs };
@@ -313,6 +331,7 @@ pub fn load_with(dir: &Path, import: Option<&dyn Import>) -> Result<Store, Probl
                 report.defer();
             },
         );
+        progress.advance(toml_bytes[file as usize], 0);
     }
     if report.unreadable {
         read_rest::<raw::Contribution>(&mut report, DataFile::Contributions, read);
@@ -324,6 +343,7 @@ pub fn load_with(dir: &Path, import: Option<&dyn Import>) -> Result<Store, Probl
             file.id(),
             file.table(),
             |report, batch: Vec<(usize, raw::Contribution)>| {
+                progress.advance(0, batch.len() as u64);
                 let batch_slugs = register!(report, file, "contribution", batch, contributions);
                 let r = Resolver { slugs: &slugs };
                 for ((_, c), slug) in batch.iter().zip(batch_slugs) {
@@ -332,6 +352,7 @@ pub fn load_with(dir: &Path, import: Option<&dyn Import>) -> Result<Store, Probl
                 report.defer();
             },
         );
+        progress.advance(toml_bytes[file as usize], 0);
     }
     if report.unreadable {
         return Err(report.finish());

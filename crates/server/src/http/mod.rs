@@ -93,7 +93,16 @@ impl Handle {
     /// refused with its problems and the current one keeps serving. Blocks while
     /// loading: call it off the request path.
     pub fn reload(&self, dir: &Path) -> Result<Arc<Store>, Problems> {
-        let store = Arc::new(coopgraph_iati::load(dir)?);
+        self.reload_reporting(dir, &())
+    }
+
+    /// [`Handle::reload`], reporting the load's progress to `progress`.
+    pub fn reload_reporting(
+        &self,
+        dir: &Path,
+        progress: &dyn coopgraph_data::Progress,
+    ) -> Result<Arc<Store>, Problems> {
+        let store = Arc::new(coopgraph_iati::load_reporting(dir, progress)?);
         self.swap(store.clone());
         Ok(store)
     }
