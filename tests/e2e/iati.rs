@@ -65,28 +65,31 @@ fn iati_files_alone_are_a_dataset_served_and_reloaded() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("iati")).unwrap();
     std::fs::write(dir.path().join("iati/ilo.xml"), PARENT).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_coopgraph"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(dir.path())
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut log = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut next_line = || log.next().unwrap().unwrap();
-    let warning = next_line();
-    assert!(
-        warning.contains(
-            "iati/ilo.xml:27: warning: related activity `XM-DAC-41302-GONE` is not in the data"
-        ),
-        "{warning}"
+    let mut child = crate::Killed(
+        Command::new(env!("CARGO_BIN_EXE_coopgraph"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(dir.path())
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
     );
+    let mut log = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let mut next_line = || log.next().unwrap().unwrap();
+    let listening = next_line();
+    assert!(listening.contains("listening"), "{listening}");
     let mut line = next_line();
-    while !line.contains("listening") {
+    while !line.contains("warning: related activity") {
         line = next_line();
     }
-    let addr = line
+    assert!(
+        line.contains(
+            "iati/ilo.xml:27: warning: related activity `XM-DAC-41302-GONE` is not in the data"
+        ),
+        "{line}"
+    );
+    let addr = listening
         .split("http://")
         .nth(1)
         .unwrap()
@@ -108,7 +111,7 @@ fn iati_files_alone_are_a_dataset_served_and_reloaded() {
         .replace("XM-DAC-41302-GONE", "GB-GOV-1-P");
     std::fs::write(dir.path().join("iati/uk.xml"), other).unwrap();
     let ok = Command::new("kill")
-        .args(["-HUP", &child.id().to_string()])
+        .args(["-HUP", &child.0.id().to_string()])
         .status()
         .unwrap();
     assert!(ok.success());
@@ -121,6 +124,4 @@ fn iati_files_alone_are_a_dataset_served_and_reloaded() {
         json!({}),
     ));
     assert_eq!(found["iatiActivity"]["title"], "Empleo juvenil en Perú");
-    child.kill().unwrap();
-    let _ = child.wait();
 }

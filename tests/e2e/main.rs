@@ -122,6 +122,19 @@ impl Reply {
     }
 }
 
+/// A child process killed when dropped, so that a failing test does not leave a
+/// server running (holding the test runner's output open).
+pub struct Killed(pub std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        if self.0.try_wait().ok().flatten().is_none() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
 /// Pretty JSON, for snapshots.
 pub fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap() + "\n"

@@ -20,4 +20,4 @@ pub use generate::{Shape, generate};
 pub use load::{
     Batch, DataFile, Import, KnownOrganisations, Note, Progress, load, load_with, text_at,
 };
-pub use store::{IatiRecord, NameSort, ProjectSort, Stats, Store};
+pub use store::{IatiRecord, NameSort, ProjectSort, Rate, Rates, Stats, Store};

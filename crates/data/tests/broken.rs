@@ -83,11 +83,18 @@ fn check(replace: &[(&str, &str)], expected: Expect) {
     }
     for (name, text) in replace {
         if !base.iter().any(|(n, _)| n == name) {
-            std::fs::write(dir.path().join(name), text).unwrap();
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
         }
     }
     let actual = match coopgraph_data::load(dir.path()) {
-        Ok(_) => "ok".to_owned(),
+        Ok(store) if store.warnings().is_empty() => "ok".to_owned(),
+        Ok(store) => {
+            let warnings: Vec<_> = store.warnings().iter().map(|w| w.to_string()).collect();
+            format!("ok\n{}", warnings.join("\n"))
+                .replace(&format!("{}/", dir.path().display()), "data/")
+        }
         Err(problems) => problems
             .to_string()
             .replace(&format!("{}/", dir.path().display()), "data/"),
@@ -114,8 +121,9 @@ fn unknown_field() {
     let text = ORGANISATIONS.replace("country = \"JP\"", "country = \"JP\"\ncolour = \"red\"");
     check(
         &[("organisations.toml", &text)],
-        expect![[r#"
-            data/organisations.toml:6: unknown field `colour`, expected one of `slug`, `name`, `acronym`, `kind`, `iati_ref`, `parent`, `country`, `former_names`, `description`, `source`"#]],
+        expect![
+            "data/organisations.toml:6: unknown field `colour`, expected one of `slug`, `name`, `acronym`, `kind`, `iati_ref`, `parent`, `country`, `former_names`, `description`, `source`"
+        ],
     );
 }
 
@@ -124,8 +132,7 @@ fn missing_field() {
     let text = ORGANISATIONS.replace("name = \"Government of Japan\"\n", "");
     check(
         &[("organisations.toml", &text)],
-        expect![[r#"
-            data/organisations.toml:1: missing field `name`"#]],
+        expect!["data/organisations.toml:1: missing field `name`"],
     );
 }
 
@@ -334,7 +341,9 @@ fn bytes_that_are_not_utf8_are_a_problem_at_their_line() {
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
     for entry in std::fs::read_dir(&data).unwrap() {
         let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
     }
     let path = dir.path().join("projects.toml");
     let mut bytes = std::fs::read(&path).unwrap();
@@ -346,4 +355,55 @@ fn bytes_that_are_not_utf8_are_a_problem_at_their_line() {
     assert_eq!(problems.0.len(), 1, "{problems}");
     assert_eq!(problems.0[0].line, Some(line));
     assert!(problems.0[0].message.contains("UTF-8"), "{problems}");
+}
+
+const RATES_HEADER: &str = "Date,Rate,Currency,Frequency,Source,Country code,Country\r\n";
+
+#[test]
+fn rates_files_are_checked_row_by_row() {
+    let rows = [
+        "2008-12-31,1.08309,CHF,A,IMF,CH,Switzerland",
+        "2008-12-31,1.08309,CHF,A,IMF,LI,\"Liechtenstein, Principality of\"",
+        "2008-12-31,1.1,CHF,A,IMF,CH,Switzerland",
+        "2008-12-31,0,JPY,A,IMF,JP,Japan",
+        "2008-12-31,103.4,yen,A,IMF,JP,Japan",
+        "2008-13-31,103.4,JPY,A,IMF,JP,Japan",
+        "2008-12-31,1.5,FRF,A,IMF,FR,France",
+        "2009-12-31,1.6,FRF,A,IMF,FR,France",
+        "2008-12-31,103.4,JPY,Q,IMF,JP,Japan",
+    ];
+    let text = format!("{RATES_HEADER}{}\r\n", rows.join("\r\n"));
+    check(
+        &[("rates/imf.csv", &text)],
+        expect![[r#"
+            data/rates/imf.csv:4: CHF 2008 for CH is given twice with different rates: first at line 2
+            data/rates/imf.csv:5: rate `0` is not positive: a rate is units of JPY per US dollar
+            data/rates/imf.csv:6: unknown currency `yen`: expected an ISO 4217 code such as `USD`
+            data/rates/imf.csv:7: invalid date `2008-13-31`: expected YYYY, YYYY-MM or YYYY-MM-DD naming a real day
+            data/rates/imf.csv:8: warning: `FRF` is not a current ISO 4217 currency, which amounts can be in: its 2 row(s) are not used
+            data/rates/imf.csv:10: frequency `Q`: only annual rates (`A`) are read"#]],
+    );
+}
+
+#[test]
+fn a_withdrawn_currency_is_a_warning() {
+    let text = format!(
+        "{RATES_HEADER}2008-12-31,1.08309,CHF,A,IMF,CH,Switzerland\r\n1998-12-31,5.9,FRF,A,IMF,FR,France\r\n"
+    );
+    check(
+        &[("rates/imf.csv", &text)],
+        expect![[r#"
+        ok
+        data/rates/imf.csv:3: warning: `FRF` is not a current ISO 4217 currency, which amounts can be in: its 1 row(s) are not used"#]],
+    );
+}
+
+#[test]
+fn a_rates_file_with_other_columns() {
+    check(
+        &[("rates/other.csv", "year,currency,rate\n2008,CHF,1.08\n")],
+        expect![
+            "data/rates/other.csv:1: the columns are year,currency,rate, not the IMF file's Date,Rate,Currency,Frequency,Source,Country code,Country"
+        ],
+    );
 }

@@ -95,7 +95,9 @@ fn activities_of_a_project_with_the_longest_slug_are_kept() {
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
     for entry in std::fs::read_dir(&data).unwrap() {
         let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
     }
     let long = "p".repeat(80);
     let path = dir.path().join("projects.toml");

@@ -347,7 +347,6 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    log_warnings(&store);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -358,6 +357,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         summary(&store),
         progress.line()
     );
+    log_warnings(&store);
     let config = coopgraph::http::Config {
         cache_bytes: args.cache_mb << 20,
         ..Default::default()

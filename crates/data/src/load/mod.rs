@@ -7,6 +7,7 @@
 //! Only this module reads files.
 
 mod import;
+mod rates;
 mod report;
 mod resolve;
 mod toml;
@@ -166,6 +167,7 @@ pub fn load_with(
         toml_bytes[..DataFile::Projects as usize].iter().sum(),
         (documents.len() + themes.len() + organisations.len() + programmes.len()) as u64,
     );
+    let rates = rates::read(&mut report, dir);
     let known: KnownOrganisations = organisations
         .iter()
         .filter_map(|(_, o)| Some((o.iati_ref.clone()?, o.slug.get_ref().clone())))
@@ -384,7 +386,7 @@ pub fn load_with(
             activities: all(activities)?,
             contributions: all(contributions)?,
         };
-        Some(Store::build(records, slugs, report.take_warnings()))
+        Some(Store::build(records, slugs, report.take_warnings(), rates))
     })();
     // Every record left out was reported above; this guards the promise.
     records.ok_or_else(|| {

@@ -11,6 +11,7 @@ pub(crate) use text::{FoldedFields, SearchText};
 use coopgraph_model::*;
 
 use crate::Problem;
+use rust_decimal::Decimal;
 
 /// A whole, consistent dataset with an index for every relation the API follows.
 ///
@@ -28,6 +29,44 @@ pub struct Store {
     iati: HashMap<String, IatiRecord>,
     /// What was dropped from the data files while the rest loaded.
     warnings: Vec<Problem>,
+    /// Exchange rates by currency and year.
+    rates: Rates,
+}
+
+/// Exchange rates: units of each currency per US dollar, by year.
+#[derive(Debug, Default)]
+pub struct Rates {
+    map: HashMap<(CurrencyCode, i32), Rate>,
+}
+
+/// The rate of one currency in one year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rate {
+    /// Units of the currency per US dollar, the year's average.
+    pub per_usd: Decimal,
+    /// Where it comes from, such as "IMF, annual average 2008, JPY per US dollar (Japan)".
+    pub source: String,
+}
+
+impl Rates {
+    /// The rate of `currency` in `year`, if the rates give one; never another year's.
+    pub fn get(&self, currency: CurrencyCode, year: i32) -> Option<&Rate> {
+        self.map.get(&(currency, year))
+    }
+
+    /// How many currency-years the rates cover.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Whether there are no rates.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    pub(crate) fn insert(&mut self, currency: CurrencyCode, year: i32, rate: Rate) {
+        self.map.insert((currency, year), rate);
+    }
 }
 
 /// A record named by an IATI activity identifier.
@@ -119,7 +158,12 @@ macro_rules! records {
 
 impl Store {
     /// Indexes resolved records, registered under `slugs`, into a store.
-    pub(crate) fn build(records: Records, slugs: Slugs, warnings: Vec<Problem>) -> Self {
+    pub(crate) fn build(
+        records: Records,
+        slugs: Slugs,
+        warnings: Vec<Problem>,
+        rates: Rates,
+    ) -> Self {
         let index = Index::build(&records);
         let text = SearchText::build(&records);
         let programmes = records.programmes.iter().enumerate().filter_map(|(i, p)| {
@@ -138,7 +182,13 @@ impl Store {
             text,
             iati,
             warnings,
+            rates,
         }
+    }
+
+    /// The exchange rates of `rates/*.csv`.
+    pub fn rates(&self) -> &Rates {
+        &self.rates
     }
 
     /// The programme or project an IATI activity identifier names.
