@@ -254,6 +254,17 @@ pub struct Contribution {
     pub share: Option<Text>,
     /// The slug of the organisation the money passed through.
     pub channel: Option<Text>,
+    /// The slug of the larger contribution this one is part of.
+    pub part_of: Option<Text>,
+    /// Whether the amount is per year.
+    #[serde(default)]
+    pub per_year: bool,
+    /// The slug of the programme or project the money came from, from IATI.
+    #[serde(skip)]
+    pub provider_activity: Option<Text>,
+    /// The slug of the programme or project the money went to, from IATI.
+    #[serde(skip)]
+    pub receiver_activity: Option<Text>,
     /// What the money is for.
     pub description: Option<String>,
     /// Where it comes from.

@@ -112,6 +112,8 @@ pub(crate) struct Plan {
     pub activities: Vec<Planned>,
     /// What the first pass found, by file.
     pub notes: Vec<Vec<Note>>,
+    /// Every usable activity's place, by identifier.
+    pub index: HashMap<Box<str>, u32>,
 }
 
 impl Plan {
@@ -132,6 +134,7 @@ impl Plan {
             starts: Vec::new(),
             activities: Vec::new(),
             notes: Vec::new(),
+            index: HashMap::new(),
         };
         let mut slugs = Slugs::default();
         // Every usable activity's place, by identifier.
@@ -292,7 +295,14 @@ impl Plan {
                 }
             }
         }
+        plan.index = index.into_iter().map(|(k, v)| (k.into(), v)).collect();
         plan
+    }
+
+    /// The slug of the activity an identifier names, if it is in the data.
+    pub fn slug_of(&self, identifier: &str) -> Option<&str> {
+        let at = *self.index.get(identifier)?;
+        self.activities[at as usize].slug.as_deref()
     }
 }
 
@@ -437,6 +447,7 @@ impl<'p> Emitter<'p> {
             let mut own = Own::default();
             let mut ctx = Ctx {
                 m: &mut self.m,
+                plan: self.plan,
                 batch: &mut batch,
                 own: &mut own,
                 doc: &doc,
@@ -558,6 +569,8 @@ struct Mapper {
 /// themes) goes to the batch, its own records to `own`.
 struct Ctx<'a> {
     m: &'a mut Mapper,
+    /// Every activity, to link transactions to the activities they name.
+    plan: &'a Plan,
     batch: &'a mut Batch,
     own: &'a mut Own,
     doc: &'a str,
@@ -1062,6 +1075,10 @@ impl Ctx<'_> {
                 channel: None,
                 description: pick(&t.description, lang).map(|(d, _)| d.to_owned()),
                 source: self.source(t.line, identifier),
+                part_of: None,
+                per_year: false,
+                provider_activity: self.activity_link(t.provider.as_ref(), t.line),
+                receiver_activity: self.activity_link(t.receiver.as_ref(), t.line),
             };
             self.own.contributions.push((t.line, record));
         }
@@ -1133,6 +1150,13 @@ impl Ctx<'_> {
             };
             self.own.project = Some((line, record));
         }
+    }
+
+    /// The slug of the activity a provider or receiver names by its
+    /// `provider-activity-id` or `receiver-activity-id`, when it is in the data.
+    fn activity_link(&self, org: Option<&Org>, line: usize) -> Option<Text> {
+        let id = org?.activity_id.as_deref()?;
+        self.plan.slug_of(id).map(|slug| text_at(line, slug))
     }
 
     fn percentage(&mut self, c: &Coded) -> Option<Share> {

@@ -27,6 +27,8 @@ pub(crate) struct Org {
     pub reference: Option<String>,
     pub kind: Option<String>,
     pub role: Option<String>,
+    /// `provider-activity-id` or `receiver-activity-id`.
+    pub activity_id: Option<String>,
     pub names: Vec<Narrative>,
 }
 
@@ -527,7 +529,11 @@ impl<R: BufRead> Xml<R> {
     }
 
     fn org(&mut self, mut e: Element, open: bool) -> Result<Org, Failure> {
+        let activity_id = e
+            .take("provider-activity-id")
+            .or_else(|| e.take("receiver-activity-id"));
         Ok(Org {
+            activity_id,
             line: e.line,
             reference: e.take("ref"),
             kind: e.take("type"),

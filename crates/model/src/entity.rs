@@ -469,6 +469,17 @@ pub struct Contribution {
     pub share: Option<Share>,
     /// The organisation the money passed through on its way.
     pub channel: Option<OrganisationId>,
+    /// The larger pledge or grant this payment is part of: sums never count both.
+    pub part_of: Option<ContributionId>,
+    /// Whether the amount is per year ("US$25 million every year") rather than
+    /// paid once: sums keep it apart from one-off amounts.
+    pub per_year: bool,
+    /// The IATI activity the money came from (`provider-activity-id`), where in
+    /// the data.
+    pub provider_activity: Option<Recipient>,
+    /// The IATI activity the money went to (`receiver-activity-id`), where in the
+    /// data.
+    pub receiver_activity: Option<Recipient>,
     /// What the money is for, in the source's words.
     pub description: Option<String>,
     /// Where the record comes from.
@@ -487,6 +498,12 @@ impl Contribution {
     /// The year the contribution is reported under: its date's, or its period's start.
     pub fn year(&self) -> Option<i32> {
         self.date.or(self.period.start()).map(PartialDate::year)
+    }
+
+    /// The date its amount is valued at, for a conversion: the value date, else
+    /// its date, else its period's start.
+    pub fn value_date(&self) -> Option<PartialDate> {
+        self.value_date.or(self.date).or(self.period.start())
     }
 }
 

@@ -19,7 +19,7 @@ pub use self::import::{Batch, Import, KnownOrganisations, Note, Progress, text_a
 use coopgraph_model::*;
 
 use self::report::{FileId, Places, Report};
-use self::resolve::Resolver;
+use self::resolve::{LateLinks, Resolver};
 use crate::raw;
 use crate::store::{Records, Slugs, Store};
 use crate::{Problem, Problems, Severity};
@@ -251,6 +251,7 @@ pub fn load_with(
     let mut projects = Vec::new();
     let mut activities = Vec::new();
     let mut contributions = Vec::new();
+    let mut late = Vec::new();
     if let Some(import) = import {
         let files = imported;
         let ids: Vec<FileId> = files
@@ -303,6 +304,7 @@ pub fn load_with(
                 projects.push(r.project(&mut report, file, id, p, slug, &mut activities));
             }
             for ((_, c), slug) in batch.contributions.iter().zip(contrib_slugs) {
+                late.extend(LateLinks::of(contributions.len(), file, c));
                 contributions.push(r.contribution(&mut report, file, c, slug));
             }
             report.defer();
@@ -349,6 +351,7 @@ pub fn load_with(
                 let batch_slugs = register!(report, file, "contribution", batch, contributions);
                 let r = Resolver { slugs: &slugs };
                 for ((_, c), slug) in batch.iter().zip(batch_slugs) {
+                    late.extend(LateLinks::of(contributions.len(), file.id(), c));
                     contributions.push(r.contribution(report, file.id(), c, slug));
                 }
                 report.defer();
@@ -359,6 +362,17 @@ pub fn load_with(
     if report.unreadable {
         return Err(report.finish());
     }
+
+    let r = Resolver { slugs: &slugs };
+    for links in &late {
+        if let Some(c) = contributions[links.index].as_mut() {
+            r.late_links(&mut report, links, c);
+        }
+    }
+    let cs = &places.contributions.places;
+    report.check_chain("part of itself", &contributions, cs, |c| {
+        (&c.slug, c.part_of.map(|p| p.index()))
+    });
 
     let orgs = &places.organisations.places;
     report.check_chain("its own ancestor", &organisations, orgs, |o| {

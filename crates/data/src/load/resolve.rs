@@ -411,8 +411,66 @@ impl Resolver<'_> {
             period: period?,
             share: share.ok()?,
             channel: channel.ok()?,
+            // Links to other contributions and to activities, which may come later
+            // in the files, are resolved once every record is registered.
+            part_of: None,
+            per_year: c.per_year,
+            provider_activity: None,
+            receiver_activity: None,
             description: c.description.clone(),
             source: source?,
+        })
+    }
+
+    /// Links a contribution to the whole it is part of and to the activities its
+    /// money came from and went to, once every record is registered.
+    pub fn late_links(&self, ctx: &mut Report, late: &LateLinks, c: &mut Contribution) {
+        let f = late.file;
+        if let Some(t) = &late.part_of {
+            c.part_of = Self::link(ctx, f, t, "contribution", &self.slugs.contributions, |s| {
+                Slug::parse(s).ok()
+            });
+        }
+        let activity = |t: &Text| {
+            let slug = Slug::parse(t.get_ref()).ok()?;
+            let programme = self
+                .slugs
+                .programmes
+                .get(&slug)
+                .map(|&p| Recipient::Programme(p));
+            programme.or_else(|| {
+                self.slugs
+                    .projects
+                    .get(&slug)
+                    .map(|&p| Recipient::Project(p))
+            })
+        };
+        c.provider_activity = late.provider_activity.as_ref().and_then(activity);
+        c.receiver_activity = late.receiver_activity.as_ref().and_then(activity);
+    }
+}
+
+/// A contribution's links that are resolved last.
+pub(crate) struct LateLinks {
+    /// The contribution, by its place.
+    pub index: usize,
+    pub file: FileId,
+    pub part_of: Option<Text>,
+    pub provider_activity: Option<Text>,
+    pub receiver_activity: Option<Text>,
+}
+
+impl LateLinks {
+    /// The late links of a raw contribution at `index`, if it has any.
+    pub fn of(index: usize, file: FileId, c: &raw::Contribution) -> Option<Self> {
+        let any =
+            c.part_of.is_some() || c.provider_activity.is_some() || c.receiver_activity.is_some();
+        any.then(|| LateLinks {
+            index,
+            file,
+            part_of: c.part_of.clone(),
+            provider_activity: c.provider_activity.clone(),
+            receiver_activity: c.receiver_activity.clone(),
         })
     }
 }

@@ -8,6 +8,7 @@
 
 mod activities;
 mod contributions;
+mod money;
 mod organisations;
 mod programmes;
 mod projects;
@@ -21,6 +22,7 @@ use std::hash::Hash;
 
 pub use activities::{ActivityFilter, activities};
 pub use contributions::{ContributionFilter, ContributionSort, contributions};
+pub use money::{Converted, SAME_CURRENCY, convert};
 pub use organisations::{OrganisationFilter, Which, organisations};
 pub use programmes::{ProgrammeFilter, programmes};
 pub use projects::{ProjectFilter, projects};

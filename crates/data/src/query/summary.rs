@@ -4,11 +4,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use coopgraph_model::{
-    ContributionKind, CountryCode, CurrencyCode, OrganisationId, ProgrammeId, ProjectId, Recipient,
-    Role, ThemeId,
+    Contribution, ContributionKind, CountryCode, CurrencyCode, Money, OrganisationId, PartialDate,
+    ProgrammeId, ProjectId, Recipient, Role, ThemeId,
 };
 use rust_decimal::Decimal;
 
+use super::money::convert;
 use super::projects::{ProjectFilter, matching, programmes_within};
 use super::{QueryError, resolve};
 use crate::{Store, fold};
@@ -76,8 +77,16 @@ pub struct SummaryRow {
     pub key: Option<String>,
     /// A readable name for the key.
     pub label: String,
-    /// One total per currency, by currency code.
+    /// One total per currency, by currency code: one-off amounts only.
     pub totals: Vec<Total>,
+    /// With a currency asked for: the sum of the one-off amounts that could be
+    /// converted into it, each at the rate of its own year (exact, not rounded).
+    pub converted: Option<Total>,
+    /// With a currency asked for: what had no rate, one total per currency.
+    pub unconverted: Vec<Total>,
+    /// Amounts stated per year, one total per currency: never added to the
+    /// one-off amounts of `totals`.
+    pub per_year: Vec<Total>,
     /// How many distinct projects the row covers.
     pub project_count: usize,
     /// How many records (budgets or contributions) the row adds up.
@@ -94,41 +103,92 @@ enum Key {
     Theme(ThemeId),
 }
 
+/// Sums by currency, with whether an approximate amount was added.
+type Sums = BTreeMap<CurrencyCode, (Decimal, bool)>;
+
+fn add_to(sums: &mut Sums, currency: CurrencyCode, amount: Decimal, approximate: bool) {
+    let t = sums.entry(currency).or_insert((Decimal::ZERO, false));
+    t.0 += amount;
+    t.1 |= approximate;
+}
+
+fn totals(sums: Sums) -> Vec<Total> {
+    sums.into_iter()
+        .map(|(currency, (amount, approximate))| Total {
+            currency,
+            amount: amount.normalize(),
+            approximate,
+        })
+        .collect()
+}
+
 #[derive(Default)]
 struct Row {
-    totals: BTreeMap<CurrencyCode, (Decimal, bool)>,
+    totals: Sums,
+    converted: Option<(Decimal, bool)>,
+    unconverted: Sums,
+    per_year: Sums,
     /// Every project added, with repeats.
     projects: Vec<ProjectId>,
     records: usize,
 }
 
+/// One amount a summary adds up.
+struct Item<'a> {
+    money: Option<&'a Money>,
+    /// The date its rate is taken from.
+    date: Option<PartialDate>,
+    per_year: bool,
+    project: Option<ProjectId>,
+}
+
+/// The rows an item falls in: its keys, or the row of records that say nothing.
+fn rows_of(keys: Vec<Key>) -> Vec<Option<Key>> {
+    if keys.is_empty() {
+        vec![None]
+    } else {
+        keys.into_iter().map(Some).collect()
+    }
+}
+
 /// Groups and adds up budgets or contributions. Rows come sorted by year or by
 /// label, with the row of records that say nothing (key `None`) last. Rows can
-/// overlap: a project in two countries counts in both.
+/// overlap: a project in two countries counts in both. Within a row, a payment is
+/// never added to the pledge or grant it is part of, and amounts per year are
+/// kept apart. With `currency`, each row also sums what converts into it.
 pub fn funding_summary(
     s: &Store,
     group: SummaryGroup,
     measure: Measure,
     filter: &FundingFilter,
+    currency: Option<CurrencyCode>,
 ) -> Result<Vec<SummaryRow>, QueryError> {
     let mut rows: HashMap<Option<Key>, Row> = HashMap::new();
-    let mut add = |keys: Vec<Key>, money: Option<&coopgraph_model::Money>, project| {
-        let keys: Vec<Option<Key>> = if keys.is_empty() {
-            vec![None]
-        } else {
-            keys.into_iter().map(Some).collect()
-        };
+    let mut add = |keys: Vec<Option<Key>>, item: Item<'_>| {
         for key in keys {
             let row = rows.entry(key).or_default();
             row.records += 1;
-            row.projects.extend(project);
-            if let Some(m) = money {
-                let t = row
-                    .totals
-                    .entry(m.currency())
-                    .or_insert((Decimal::ZERO, false));
-                t.0 += m.amount();
-                t.1 |= m.approximate();
+            row.projects.extend(item.project);
+            let Some(m) = item.money else { continue };
+            if item.per_year {
+                add_to(&mut row.per_year, m.currency(), m.amount(), m.approximate());
+                continue;
+            }
+            add_to(&mut row.totals, m.currency(), m.amount(), m.approximate());
+            if let Some(to) = currency {
+                match convert(s.rates(), m, item.date, to) {
+                    Some(c) => {
+                        let sum = row.converted.get_or_insert((Decimal::ZERO, false));
+                        sum.0 += c.amount;
+                        sum.1 |= m.approximate();
+                    }
+                    None => add_to(
+                        &mut row.unconverted,
+                        m.currency(),
+                        m.amount(),
+                        m.approximate(),
+                    ),
+                }
             }
         }
     };
@@ -172,18 +232,22 @@ pub fn funding_summary(
                 {
                     continue;
                 }
-                add(
-                    project_keys(s, group, id, &funders),
-                    p.budget.as_ref(),
-                    Some(id),
-                );
+                let item = Item {
+                    money: p.budget.as_ref(),
+                    date: p.period.start(),
+                    per_year: false,
+                    project: Some(id),
+                };
+                add(rows_of(project_keys(s, group, id, &funders)), item);
             }
         }
         Measure::Contributions => {
             // A contribution paid to a programme passes the programme filter by
             // its programme; country and theme speak only of projects.
             let programmes = programmes_within(s, &filter.programme)?;
-            for c in s.contributions() {
+            // The rows a contribution falls in, and its project; `None` when the
+            // filter leaves it out.
+            let rows_for = |c: &Contribution| -> Option<(Vec<Option<Key>>, Option<ProjectId>)> {
                 let project = match c.to {
                     Recipient::Project(p) => Some(p),
                     _ => None,
@@ -211,7 +275,7 @@ pub fn funding_summary(
                     || donors.as_ref().is_some_and(|d| !d.contains(&c.from))
                     || filter.year.is_some_and(|y| !c.is_in_year(y))
                 {
-                    continue;
+                    return None;
                 }
                 let groups = match (group, project) {
                     (SummaryGroup::Donor, _) => vec![Key::Organisation(c.from)],
@@ -224,7 +288,33 @@ pub fn funding_summary(
                     }
                     (SummaryGroup::Country | SummaryGroup::Theme, None) => Vec::new(),
                 };
-                add(groups, c.amount.as_ref(), project);
+                Some((rows_of(groups), project))
+            };
+            for c in s.contributions() {
+                let Some((mut keys, project)) = rows_for(c) else {
+                    continue;
+                };
+                // A part is not added where its whole is added.
+                let mut whole = c.part_of;
+                while let Some(w) = whole {
+                    if let Some((wkeys, _)) = rows_for(s.contribution(w)) {
+                        keys.retain(|k| !wkeys.contains(k));
+                    }
+                    whole = s.contribution(w).part_of.filter(|&up| up != w);
+                    if keys.is_empty() {
+                        break;
+                    }
+                }
+                if keys.is_empty() {
+                    continue;
+                }
+                let item = Item {
+                    money: c.amount.as_ref(),
+                    date: c.value_date(),
+                    per_year: c.per_year,
+                    project,
+                };
+                add(keys, item);
             }
         }
     }
@@ -250,15 +340,17 @@ pub fn funding_summary(
         .map(|(_, key, label, mut row)| SummaryRow {
             key,
             label,
-            totals: row
-                .totals
-                .into_iter()
-                .map(|(currency, (amount, approximate))| Total {
+            totals: totals(std::mem::take(&mut row.totals)),
+            converted: currency.map(|currency| {
+                let (amount, approximate) = row.converted.unwrap_or_default();
+                Total {
                     currency,
                     amount: amount.normalize(),
                     approximate,
-                })
-                .collect(),
+                }
+            }),
+            unconverted: totals(std::mem::take(&mut row.unconverted)),
+            per_year: totals(std::mem::take(&mut row.per_year)),
             project_count: {
                 row.projects.sort_unstable();
                 row.projects.dedup();

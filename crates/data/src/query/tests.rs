@@ -184,6 +184,7 @@ fn summaries_never_add_one_currency_to_another() {
         SummaryGroup::Donor,
         Measure::Budgets,
         &FundingFilter::default(),
+        None,
     )
     .unwrap();
     for row in &rows {
@@ -209,9 +210,80 @@ fn summaries_never_add_one_currency_to_another() {
             country: Some(vec![cc("TJ")]),
             ..Default::default()
         },
+        None,
     )
     .unwrap();
     assert_eq!(filtered.len(), 1);
     assert_eq!(filtered[0].key.as_deref(), Some("TJ"));
     assert_eq!(filtered[0].project_count, 1);
+}
+
+fn japan_contributions(
+    kind: Option<Vec<coopgraph_model::ContributionKind>>,
+    currency: Option<&str>,
+) -> SummaryRow {
+    let filter = FundingFilter {
+        donor: slugs(Some(vec!["japan"])),
+        kind,
+        ..Default::default()
+    };
+    let currency = currency.map(|c| coopgraph_model::CurrencyCode::parse(c).unwrap());
+    let rows = funding_summary(
+        store(),
+        SummaryGroup::Donor,
+        Measure::Contributions,
+        &filter,
+        currency,
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    rows.into_iter().next().unwrap()
+}
+
+fn totals(t: &[Total]) -> Vec<String> {
+    t.iter()
+        .map(|t| format!("{} {}", t.amount, t.currency.code()))
+        .collect()
+}
+
+#[test]
+fn per_year_amounts_are_kept_apart_from_one_off_amounts() {
+    let row = japan_contributions(None, None);
+    // The trust fund's approx. US$25 million every year is not added to the rest.
+    assert_eq!(totals(&row.per_year), ["25000000 USD"]);
+    assert_eq!(totals(&row.totals), ["65640508 CHF", "2100000 USD"]);
+}
+
+#[test]
+fn a_part_is_never_added_to_its_whole() {
+    use coopgraph_model::ContributionKind::{Grant, Pledge};
+    // Without pledges, the US$500,000 paid to STAGE counts.
+    let row = japan_contributions(Some(vec![Grant]), None);
+    assert_eq!(totals(&row.totals), ["500000 USD"]);
+    // With the US$5 million pledge it is part of, only the pledge counts.
+    let row = japan_contributions(Some(vec![Grant, Pledge]), None);
+    assert_eq!(totals(&row.totals), ["5000000 USD"]);
+    assert_eq!(row.record_count, 1);
+}
+
+#[test]
+fn summaries_convert_each_amount_at_the_rate_of_its_year() {
+    let s = store();
+    let row = japan_contributions(None, Some("USD"));
+    let chf = coopgraph_model::CurrencyCode::parse("CHF").unwrap();
+    let rate = s
+        .rates()
+        .get(chf, 2008)
+        .expect("a CHF rate for 2008")
+        .per_usd;
+    let expected =
+        rust_decimal::Decimal::from(65_640_508) / rate + rust_decimal::Decimal::from(2_100_000);
+    let converted = row.converted.clone().expect("a converted sum");
+    assert_eq!(converted.amount.round_dp(6), expected.round_dp(6));
+    assert!(row.unconverted.is_empty(), "{row:?}");
+    // Into yen, through the dollar: the US$500,000 for STAGE has no date, so no
+    // year to take a rate from, and stays unconverted.
+    let row = japan_contributions(None, Some("JPY"));
+    assert_eq!(totals(&row.unconverted), ["500000 USD"]);
+    assert!(row.converted.unwrap().amount > expected * rust_decimal::Decimal::from(90));
 }

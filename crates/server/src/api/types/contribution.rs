@@ -100,13 +100,17 @@ impl Contribution {
 
     /// How much, where the source says.
     async fn amount(&self, ctx: &Context<'_>) -> Option<Money> {
-        self.record(ctx).amount.as_ref().map(Money::from)
+        let c = self.record(ctx);
+        c.amount.as_ref().map(|m| Money::dated(m, c.value_date()))
     }
 
     /// The same amount in another currency, as the source gives it: Japan's
     /// SFr 65,640,508 is "approx. US$58 million". Never a conversion of ours.
     async fn equivalent(&self, ctx: &Context<'_>) -> Option<Money> {
-        self.record(ctx).equivalent.as_ref().map(Money::from)
+        let c = self.record(ctx);
+        c.equivalent
+            .as_ref()
+            .map(|m| Money::dated(m, c.value_date()))
     }
 
     /// When, for a single payment, at the source's precision.
@@ -136,6 +140,21 @@ impl Contribution {
         self.0
             .link(ctx, "channel", |id| s.contribution(id).channel)
             .map(Organisation)
+    }
+
+    /// The larger pledge or grant this payment is part of, such as Japan's US$5
+    /// million pledge for the US$500,000 it paid to STAGE: sums never count both.
+    async fn part_of(&self, ctx: &Context<'_>) -> Option<Contribution> {
+        let s = store(ctx);
+        self.0
+            .link(ctx, "partOf", |id| s.contribution(id).part_of)
+            .map(Contribution)
+    }
+
+    /// Whether `amount` is per year ("approx. US$25 million every year") rather
+    /// than paid once; sums keep such amounts apart from one-off amounts.
+    async fn per_year(&self, ctx: &Context<'_>) -> bool {
+        self.record(ctx).per_year
     }
 
     /// What the money is for, in the source's words.

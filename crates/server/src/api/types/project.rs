@@ -88,7 +88,8 @@ impl Project {
     /// budgets, a revised budget replacing the original for its period, when all are
     /// in one currency.
     async fn budget(&self, ctx: &Context<'_>) -> Option<Money> {
-        self.record(ctx).budget.as_ref().map(Money::from)
+        let p = self.record(ctx);
+        p.budget.as_ref().map(|m| Money::dated(m, p.period.start()))
     }
 
     /// The IATI activity identifier, for a project read from an IATI file.

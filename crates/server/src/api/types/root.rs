@@ -17,7 +17,7 @@ use super::{
 use crate::api::batch::{Item, Level};
 use crate::api::budget::Lookups;
 use crate::api::id::{self, Kind};
-use crate::api::scalars::CountryCode;
+use crate::api::scalars::{CountryCode, CurrencyCode};
 use crate::error::{bad_input, refused};
 use coopgraph_data::IatiRecord;
 use coopgraph_data::query::{self, Hit};
@@ -324,8 +324,10 @@ impl Query {
     }
 
     /// Project budgets or contributions grouped by donor, programme, country, year
-    /// or theme, with one total per currency (CHF is never added to USD). Rows can
-    /// overlap: a project in two countries counts in both.
+    /// or theme, with one total per currency (CHF is never added to USD) and, with
+    /// `currency`, the sum converted into it. Rows can overlap: a project in two
+    /// countries counts in both. Within a row a payment is never added to the
+    /// pledge it is part of, and amounts per year are kept apart in `perYear`.
     async fn funding_summary(
         &self,
         ctx: &Context<'_>,
@@ -333,10 +335,16 @@ impl Query {
         #[graphql(desc = "What money to add up; project budgets by default.", default)]
         measure: SummaryMeasure,
         #[graphql(desc = "Which budgets or contributions to count.")] filter: Option<FundingFilter>,
+        #[graphql(
+            desc = "Also sum each row in this currency, every amount at the rate of its own year (`converted`, with what had no rate in `unconverted`)."
+        )]
+        currency: Option<CurrencyCode>,
     ) -> Result<Vec<FundingSummaryRow>> {
         Lookups::count(ctx);
         let filter = filter.unwrap_or_default().into();
-        let rows = query::funding_summary(store(ctx), group_by.into(), measure.into(), &filter)
+        let currency = currency.map(|c| c.0);
+        let (group, measure) = (group_by.into(), measure.into());
+        let rows = query::funding_summary(store(ctx), group, measure, &filter, currency)
             .map_err(refused)?;
         Ok(rows.into_iter().map(FundingSummaryRow::from).collect())
     }

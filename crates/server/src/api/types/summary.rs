@@ -4,8 +4,9 @@
 use async_graphql::{Enum, InputObject, SimpleObject};
 use coopgraph_data::query;
 
+use super::values::shown;
 use super::{ContributionKind, Money};
-use crate::api::scalars::{CountryCode, CurrencyCode, Decimal};
+use crate::api::scalars::CountryCode;
 
 /// What `fundingSummary` groups by.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
@@ -68,7 +69,18 @@ pub struct FundingSummaryRow {
     /// A readable name for the key.
     pub label: String,
     /// The money, one total per currency, by currency code; never converted.
+    /// Amounts stated per year are in `perYear`, not here.
     pub totals: Vec<Money>,
+    /// With `currency` asked for: the sum of the amounts of `totals` that could be
+    /// converted into it, each at the rate of its own year, rounded to the cent;
+    /// null when no currency is asked for.
+    pub converted: Option<Money>,
+    /// With `currency` asked for: what had no rate for its currency and year, one
+    /// total per currency; empty otherwise.
+    pub unconverted: Vec<Money>,
+    /// Amounts stated per year ("approx. US$25 million every year"), one total per
+    /// currency: never added to the one-off amounts of `totals`.
+    pub per_year: Vec<Money>,
     /// How many distinct projects the row covers.
     pub project_count: i32,
     /// How many records (budgets or contributions) the row adds up, with or
@@ -89,21 +101,26 @@ impl From<FundingFilter> for query::FundingFilter {
     }
 }
 
+/// Totals as money with no one date.
+fn money(totals: Vec<query::Total>) -> Vec<Money> {
+    totals
+        .into_iter()
+        .map(|t| Money::total(t.amount, t.currency, t.approximate))
+        .collect()
+}
+
 impl From<query::SummaryRow> for FundingSummaryRow {
     fn from(row: query::SummaryRow) -> Self {
         Self {
             key: row.key,
             label: row.label,
-            totals: row
-                .totals
-                .into_iter()
-                .map(|t| Money {
-                    amount: Decimal(t.amount),
-                    currency: CurrencyCode(t.currency),
-                    approximate: t.approximate,
-                    text: None,
-                })
-                .collect(),
+            totals: money(row.totals),
+            converted: row.converted.map(|t| Money {
+                amount: shown(t.amount, 2),
+                ..Money::total(t.amount, t.currency, t.approximate)
+            }),
+            unconverted: money(row.unconverted),
+            per_year: money(row.per_year),
             project_count: i32::try_from(row.project_count).unwrap_or(i32::MAX),
             record_count: i32::try_from(row.record_count).unwrap_or(i32::MAX),
         }

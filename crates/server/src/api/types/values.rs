@@ -1,7 +1,9 @@
 //! Value types: money, periods, sources, participations, places and themes.
 
-use async_graphql::{Context, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, Object, SimpleObject};
+use coopgraph_data::query;
 use coopgraph_model as model;
+use rust_decimal::RoundingStrategy;
 
 use super::{BudgetKind, BudgetStatus, Country, Organisation, Role, store};
 use crate::api::batch::Item;
@@ -9,6 +11,7 @@ use crate::api::scalars::{CurrencyCode, Decimal, PartialDate};
 
 /// An exact amount of money in one currency.
 #[derive(SimpleObject, Clone, Debug)]
+#[graphql(complex)]
 pub struct Money {
     /// The exact amount, as a decimal string.
     pub amount: Decimal,
@@ -18,6 +21,9 @@ pub struct Money {
     pub approximate: bool,
     /// The figure as the source wrote it, such as "SFr 65,640,508".
     pub text: Option<String>,
+    /// The date the amount is valued at, whose year's rate converts it.
+    #[graphql(skip)]
+    pub date: Option<model::PartialDate>,
 }
 
 impl From<&model::Money> for Money {
@@ -27,8 +33,92 @@ impl From<&model::Money> for Money {
             currency: CurrencyCode(m.currency()),
             approximate: m.approximate(),
             text: m.text().map(str::to_owned),
+            date: None,
         }
     }
+}
+
+impl Money {
+    /// An amount valued at `date`: a contribution's value date, date or period
+    /// start; a budget's value date or period start.
+    pub fn dated(m: &model::Money, date: Option<model::PartialDate>) -> Self {
+        Self {
+            date,
+            ..Self::from(m)
+        }
+    }
+
+    /// A sum with no one date (a summary's total), which converts only into its
+    /// own currency.
+    pub fn total(
+        amount: rust_decimal::Decimal,
+        currency: model::CurrencyCode,
+        approximate: bool,
+    ) -> Self {
+        Self {
+            amount: Decimal(amount),
+            currency: CurrencyCode(currency),
+            approximate,
+            text: None,
+            date: None,
+        }
+    }
+}
+
+/// How converted amounts and rates are shown: amounts to the cent and rates to 10
+/// decimal places, halves away from zero. Sums add the exact amounts.
+pub fn shown(amount: rust_decimal::Decimal, places: u32) -> Decimal {
+    Decimal(
+        amount
+            .round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+            .normalize(),
+    )
+}
+
+#[ComplexObject]
+impl Money {
+    /// This amount in another currency, at the IMF annual average rate of the year
+    /// of its value date (an IATI value date, else the contribution's date or
+    /// period start, else the budget period's start), through the US dollar; null
+    /// when there is no rate for that currency and year (never another year's), or
+    /// no date to choose a year by. An amount already in `to` converts at rate 1.
+    async fn converted(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The currency to convert into, such as USD.")] to: CurrencyCode,
+    ) -> Option<ConvertedMoney> {
+        let m = model::Money::signed(self.amount.0, self.currency.0, self.approximate, None);
+        let c = query::convert(store(ctx).rates(), &m, self.date, to.0)?;
+        Some(ConvertedMoney {
+            amount: shown(c.amount, 2),
+            currency: CurrencyCode(c.currency),
+            rate: shown(c.rate, 10),
+            rate_year: c.rate_year,
+            rate_source: c.rate_source,
+            original: self.clone(),
+        })
+    }
+}
+
+/// An amount converted into another currency, with the rate that did it.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ConvertedMoney {
+    /// The converted amount, rounded to the cent (halves away from zero) for
+    /// display; sums add the exact amounts.
+    pub amount: Decimal,
+    /// The currency converted into.
+    pub currency: CurrencyCode,
+    /// Units of `currency` per unit of the original currency, to 10 decimal
+    /// places; 1 for an amount already in `currency`.
+    pub rate: Decimal,
+    /// The year whose rates were used; null for an amount already in `currency`
+    /// with no date.
+    pub rate_year: Option<i32>,
+    /// Where the rates come from: "IMF, annual average 2008, CHF per US dollar
+    /// (Switzerland)", one per rate used.
+    pub rate_source: String,
+    /// The amount before conversion.
+    pub original: Money,
 }
 
 /// A span of time; either end may be unknown.
@@ -145,7 +235,7 @@ impl From<&model::Budget> for Budget {
     fn from(b: &model::Budget) -> Self {
         Self {
             period: Period(b.period),
-            amount: (&b.amount).into(),
+            amount: Money::dated(&b.amount, b.value_date.or(b.period.start())),
             kind: b.kind.into(),
             status: b.status.into(),
             value_date: b.value_date.map(PartialDate),
