@@ -596,6 +596,7 @@ impl Writer<'_> {
         let from = s.organisation(c.from);
         self.buf.push_str("   <provider-org");
         self.org_attrs(from);
+        self.activity_attr("provider-activity-id", c.provider_activity);
         self.buf.push_str(">\n");
         self.narrative("    ", &from.name);
         self.buf.push_str("   </provider-org>\n");
@@ -603,12 +604,24 @@ impl Writer<'_> {
             let to = s.organisation(o);
             self.buf.push_str("   <receiver-org");
             self.org_attrs(to);
+            self.activity_attr("receiver-activity-id", c.receiver_activity);
             self.buf.push_str(">\n");
             self.narrative("    ", &to.name);
             self.buf.push_str("   </receiver-org>\n");
         }
         self.buf.push_str("  </transaction>\n");
         self.stats.transactions += 1;
+    }
+}
+
+impl Writer<'_> {
+    /// ` provider-activity-id="…"` for an activity in the data.
+    fn activity_attr(&mut self, name: &str, activity: Option<Recipient>) {
+        if let Some(id) = activity.and_then(|a| self.identifiers.get(&a)).cloned() {
+            let _ = write!(self.buf, " {name}=\"");
+            self.text(&id);
+            self.buf.push('"');
+        }
     }
 }
 

@@ -287,3 +287,88 @@ fn summaries_convert_each_amount_at_the_rate_of_its_year() {
     assert_eq!(totals(&row.unconverted), ["500000 USD"]);
     assert!(row.converted.unwrap().amount > expected * rust_decimal::Decimal::from(90));
 }
+
+/// The paths from `from` to `to`, each as `a -[contribution via channel]-> b …`.
+fn paths(from: &str, to: &str, hops: i64) -> Vec<String> {
+    let s = store();
+    let name = |r: coopgraph_model::Recipient| match r {
+        coopgraph_model::Recipient::Organisation(o) => s.organisation(o).slug.to_string(),
+        coopgraph_model::Recipient::Programme(p) => s.programme(p).slug.to_string(),
+        coopgraph_model::Recipient::Project(p) => s.project(p).slug.to_string(),
+    };
+    funding_paths(s, from, to, hops)
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let mut out = name(p.steps[0].from);
+            for step in &p.steps {
+                let via = match (step.contribution, step.channel) {
+                    (Some(c), Some(ch)) => format!(
+                        "[{} via {}]",
+                        s.contribution(c).slug,
+                        s.organisation(ch).slug
+                    ),
+                    (Some(c), None) => format!("[{}]", s.contribution(c).slug),
+                    _ => String::new(),
+                };
+                out.push_str(&format!(" -{via}-> {}", name(step.to)));
+            }
+            out
+        })
+        .collect()
+}
+
+#[test]
+fn money_from_japan_reaches_stage_through_undp() {
+    let found = paths("japan", "timor-leste-stage", 4);
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("japan -[japan-timor-leste-stage via undp]-> timor-leste-stage")
+    );
+    assert!(found.contains(&"japan -[japan-emergency-grant-pledge]-> emergency-grant-aid-through-undp --> timor-leste-stage".to_owned()), "{found:#?}");
+    // Shortest first.
+    let hops: Vec<usize> = found.iter().map(|p| p.matches("->").count()).collect();
+    let mut sorted = hops.clone();
+    sorted.sort();
+    assert_eq!(hops, sorted);
+}
+
+#[test]
+fn money_from_japan_reaches_tajikistan_through_the_trust_fund() {
+    let found = paths("japan", "tajikistan-rasht-employment-migration", 4);
+    assert!(
+        found.contains(&"japan -[japan-un-trust-fund-for-human-security]-> un-trust-fund-for-human-security --> tajikistan-rasht-employment-migration".to_owned()),
+        "{found:#?}"
+    );
+    // With one hop, only what links Japan to the project directly (its FUNDING role).
+    let direct = paths("japan", "tajikistan-rasht-employment-migration", 1);
+    assert_eq!(direct, ["japan --> tajikistan-rasht-employment-migration"]);
+}
+
+#[test]
+fn paths_are_bounded_and_name_what_is_unknown() {
+    let s = store();
+    assert_eq!(
+        funding_paths(s, "japan", "ilo", 7).unwrap_err().to_string(),
+        "`maxHops` is 7: it must be from 1 to 6"
+    );
+    assert_eq!(
+        funding_paths(s, "japan", "ilo", 0).unwrap_err().to_string(),
+        "`maxHops` is 0: it must be from 1 to 6"
+    );
+    assert_eq!(
+        funding_paths(s, "nippon", "ilo", 2)
+            .unwrap_err()
+            .to_string(),
+        "`from`: no organisation has the slug `nippon`"
+    );
+    assert_eq!(
+        funding_paths(s, "japan", "nowhere", 2)
+            .unwrap_err()
+            .to_string(),
+        "`to`: no organisation, programme or project has the slug `nowhere`"
+    );
+    for path in funding_paths(s, "japan", "ilo", 6).unwrap() {
+        assert!(path.steps.len() <= 6);
+    }
+}

@@ -10,9 +10,9 @@ use super::programme::{ProgrammeFilter, ProgrammeOrder};
 use super::project::{ProjectFilter, ProjectOrder};
 use super::summary::{FundingFilter, FundingSummaryRow, SummaryGroup, SummaryMeasure};
 use super::{
-    Activity, ActivityConnection, Contribution, ContributionConnection, Country, IatiActivity,
-    Node, Organisation, OrganisationConnection, Programme, ProgrammeConnection, Project,
-    ProjectConnection, SearchResult, Theme, root_page, store,
+    Activity, ActivityConnection, Contribution, ContributionConnection, Country, FundingPath,
+    IatiActivity, Node, Organisation, OrganisationConnection, Programme, ProgrammeConnection,
+    Project, ProjectConnection, SearchResult, Theme, root_page, store,
 };
 use crate::api::batch::{Item, Level};
 use crate::api::budget::Lookups;
@@ -321,6 +321,30 @@ impl Query {
                 Hit::Activity(_) => a.next().map(|i| SearchResult::Activity(Activity(i))),
             })
             .collect())
+    }
+
+    /// Every way money goes from an organisation to an organisation, programme or
+    /// project: through contributions (with the channel each names), FUNDING roles
+    /// in programmes and projects, programme membership and, on IATI data, the
+    /// activities transactions name as provider or receiver. Shortest first, at
+    /// most 100, no record passed twice.
+    #[graphql(complexity = "100usize.saturating_mul(child_complexity).saturating_add(1)")]
+    async fn funding_paths(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The slug of the organisation the money comes from, such as `japan`.")]
+        from: String,
+        #[graphql(
+            desc = "The slug of the organisation, programme or project it goes to, such as `timor-leste-stage`."
+        )]
+        to: String,
+        #[graphql(desc = "The most steps a path may take, from 1 to 6.", default = 4)]
+        max_hops: i32,
+    ) -> Result<Vec<FundingPath>> {
+        Lookups::count(ctx);
+        let paths = query::funding_paths(store(ctx), &from, &to, i64::from(max_hops))
+            .map_err(|e| bad_input(e.to_string()))?;
+        Ok(paths.into_iter().map(FundingPath).collect())
     }
 
     /// Project budgets or contributions grouped by donor, programme, country, year
