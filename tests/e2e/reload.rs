@@ -218,3 +218,34 @@ async fn draining_turns_ready_off() {
         200
     );
 }
+
+#[tokio::test]
+async fn a_reload_picks_up_new_rates() {
+    let dir = data_copy();
+    let (app, handle) = crate::spawn_with(coopgraph::http::Config::default()).await;
+    let query = r#"{ contributions(filter: { from: ["japan"], year: 2008, kind: [ASSESSED] }) {
+        nodes { amount { converted(to: "USD") { amount rate rateYear rateSource } } } } }"#;
+    let converted = || async {
+        let data = app.data(query, json!({})).await;
+        data["contributions"]["nodes"][0]["amount"]["converted"].clone()
+    };
+    handle.reload(dir.path()).unwrap();
+    let before = converted().await;
+    assert_eq!(before["rateYear"], 2008);
+    assert_eq!(before["amount"], "60604850.94", "{before}");
+
+    let rates = dir.path().join("rates/imf-annual.csv");
+    std::fs::write(
+        &rates,
+        "Date,Rate,Currency,Frequency,Source,Country code,Country\n2008-12-31,2,CHF,A,IMF,CH,Switzerland\n",
+    )
+    .unwrap();
+    handle.reload(dir.path()).unwrap();
+    let after = converted().await;
+    assert_eq!(after["amount"], "32820254", "{after}");
+    assert_eq!(after["rate"], "0.5");
+    assert_eq!(
+        after["rateSource"],
+        "IMF, annual average 2008, CHF per US dollar (Switzerland)"
+    );
+}

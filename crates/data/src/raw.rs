@@ -35,6 +35,8 @@ pub struct Theme {
     pub code: Option<String>,
     /// The IATI sector vocabulary of its code.
     pub vocabulary: Option<String>,
+    /// Where the source names the theme, in its own words.
+    pub source: Option<Source>,
 }
 
 /// Where a record comes from.
@@ -234,8 +236,8 @@ pub struct Contribution {
     pub slug: Text,
     /// The slug of the organisation that pays.
     pub from: Text,
-    /// What is paid.
-    pub to: Spanned<Recipient>,
+    /// What is paid, where the source names it.
+    pub to: Option<Spanned<Recipient>>,
     /// The name of its kind, such as `GRANT`.
     pub kind: Text,
     /// How much.

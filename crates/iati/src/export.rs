@@ -179,7 +179,7 @@ fn transactions_by_activity(store: &Store, stats: &mut Exported) -> HashMap<Reci
     let mut out: HashMap<Recipient, Vec<usize>> = HashMap::new();
     for (i, c) in store.contributions().iter().enumerate() {
         let activity = match c.to {
-            Recipient::Organisation(_) => c
+            Some(Recipient::Organisation(_)) | None => c
                 .source
                 .section
                 .as_deref()
@@ -188,7 +188,7 @@ fn transactions_by_activity(store: &Store, stats: &mut Exported) -> HashMap<Reci
                     coopgraph_data::IatiRecord::Programme(p) => Recipient::Programme(p),
                     coopgraph_data::IatiRecord::Project(p) => Recipient::Project(p),
                 }),
-            to => Some(to),
+            to => to,
         };
         match activity {
             Some(a) => out.entry(a).or_default().push(i),
@@ -573,7 +573,7 @@ impl Writer<'_> {
             .or(c.period.start())
             .or(period.start())
             .unwrap_or(self.today);
-        let kind = if c.to == activity && !is_iati_kind(c.kind) {
+        let kind = if c.to == Some(activity) && !is_iati_kind(c.kind) {
             // Money a hand-curated record says was paid to the activity: from the
             // activity's side, money coming in.
             if c.kind.is_promise() { "13" } else { "1" }
@@ -600,7 +600,7 @@ impl Writer<'_> {
         self.buf.push_str(">\n");
         self.narrative("    ", &from.name);
         self.buf.push_str("   </provider-org>\n");
-        if let Recipient::Organisation(o) = c.to {
+        if let Some(Recipient::Organisation(o)) = c.to {
             let to = s.organisation(o);
             self.buf.push_str("   <receiver-org");
             self.org_attrs(to);

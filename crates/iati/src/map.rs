@@ -727,6 +727,7 @@ impl Ctx<'_> {
                 name,
                 code: Some(code),
                 vocabulary: Some(vocabulary),
+                source: None,
             };
             self.batch.themes.push((s.line, record));
         }
@@ -1063,7 +1064,7 @@ impl Ctx<'_> {
             let record = raw::Contribution {
                 slug: text_at(t.line, format!("{slug}-t{}", n + 1)),
                 from: text_at(t.line, from),
-                to: toml::Spanned::new(t.line..t.line, to),
+                to: Some(toml::Spanned::new(t.line..t.line, to)),
                 kind: text_at(t.line, kind.as_str()),
                 amount: Some(amount),
                 equivalent: None,

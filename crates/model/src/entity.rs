@@ -91,7 +91,7 @@ enumeration! {
         Cooperative = "COOPERATIVE",
         /// A company.
         PrivateSector = "PRIVATE_SECTOR",
-        /// A United Nations agency or one of its offices.
+        /// The United Nations, one of its agencies, or one of their offices.
         UnAgency = "UN_AGENCY",
         /// A trust fund.
         TrustFund = "TRUST_FUND",
@@ -374,6 +374,9 @@ pub struct Theme {
     /// The IATI sector vocabulary its code is from, such as "1" for OECD DAC 5-digit
     /// sectors.
     pub vocabulary: Option<String>,
+    /// Where the source names the theme in its own words; `None` for an IATI
+    /// sector, named by its codelist.
+    pub source: Option<Source>,
 }
 
 /// A named place within a country, such as a province or a village.
@@ -450,8 +453,8 @@ pub struct Contribution {
     pub slug: Slug,
     /// Who pays.
     pub from: OrganisationId,
-    /// Who or what is paid.
-    pub to: Recipient,
+    /// Who or what is paid; `None` where the source names no recipient.
+    pub to: Option<Recipient>,
     /// What sort of flow it is.
     pub kind: ContributionKind,
     /// How much, where the source says.

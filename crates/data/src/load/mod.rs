@@ -158,7 +158,7 @@ pub fn load_with(
     }
     let read = |file: DataFile| !absent[file as usize];
     let documents: Vec<(usize, raw::Document)> = read_all(&mut report, DataFile::Documents, read);
-    let themes: Vec<(usize, raw::Theme)> = read_all(&mut report, DataFile::Themes, read);
+    let mut themes: Vec<(usize, raw::Theme)> = read_all(&mut report, DataFile::Themes, read);
     let organisations: Vec<(usize, raw::Organisation)> =
         read_all(&mut report, DataFile::Organisations, read);
     let programmes: Vec<(usize, raw::Programme)> =
@@ -229,10 +229,19 @@ pub fn load_with(
             name: t.name,
             code: t.code,
             vocabulary: t.vocabulary,
+            source: None,
         })
     };
     let mut documents: Vec<_> = documents.into_iter().zip(doc_slugs).map(document).collect();
+    let theme_sources: Vec<Option<raw::Source>> =
+        themes.iter_mut().map(|(_, t)| t.source.take()).collect();
     let mut themes: Vec<_> = themes.into_iter().zip(theme_slugs).map(theme).collect();
+    // A theme's source is resolved once the documents are known.
+    for (t, src) in themes.iter_mut().zip(&theme_sources) {
+        if let (Some(t), Some(src)) = (t.as_mut(), src) {
+            t.source = r.source(&mut report, DataFile::Themes.id(), src);
+        }
+    }
     // Each raw record is dropped as soon as it is resolved.
     let file = DataFile::Organisations.id();
     let mut organisations: Vec<_> = organisations

@@ -63,7 +63,7 @@ impl Resolver<'_> {
         })
     }
 
-    fn source(&self, ctx: &mut Report, file: FileId, s: &raw::Source) -> Option<Source> {
+    pub fn source(&self, ctx: &mut Report, file: FileId, s: &raw::Source) -> Option<Source> {
         let document = Self::link(
             ctx,
             file,
@@ -355,19 +355,28 @@ impl Resolver<'_> {
     ) -> Option<Contribution> {
         let f = file;
         let from = self.org(ctx, f, &c.from);
-        let to = {
-            let t = c.to.get_ref();
-            match (&t.organisation, &t.programme, &t.project) {
-                (Some(o), None, None) => self.org(ctx, f, o).map(Recipient::Organisation),
-                (None, Some(p), None) => self.programme_ref(ctx, f, p).map(Recipient::Programme),
-                (None, None, Some(p)) => self.project_ref(ctx, f, p).map(Recipient::Project),
-                _ => {
-                    ctx.problem(
-                        f,
-                        Some(c.to.span()),
-                        "`to` names exactly one of `organisation`, `programme` or `project`",
-                    );
-                    None
+        let to = match &c.to {
+            None => Some(None),
+            Some(to) => {
+                let t = to.get_ref();
+                match (&t.organisation, &t.programme, &t.project) {
+                    (Some(o), None, None) => self
+                        .org(ctx, f, o)
+                        .map(|o| Some(Recipient::Organisation(o))),
+                    (None, Some(p), None) => self
+                        .programme_ref(ctx, f, p)
+                        .map(|p| Some(Recipient::Programme(p))),
+                    (None, None, Some(p)) => self
+                        .project_ref(ctx, f, p)
+                        .map(|p| Some(Recipient::Project(p))),
+                    _ => {
+                        ctx.problem(
+                            f,
+                            Some(to.span()),
+                            "`to` names exactly one of `organisation`, `programme` or `project`",
+                        );
+                        None
+                    }
                 }
             }
         };

@@ -67,7 +67,9 @@ pub fn contributions(
         .filter(|&id| {
             let c = s.contribution(id);
             from.as_ref().is_none_or(|f| f.contains(&c.from))
-                && to.as_ref().is_none_or(|t| t.contains(&c.to))
+                && to
+                    .as_ref()
+                    .is_none_or(|t| c.to.is_some_and(|to| t.contains(&to)))
                 && any_of(&filter.kind, &c.kind)
                 && filter.year.is_none_or(|y| c.is_in_year(y))
         })

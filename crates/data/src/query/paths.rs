@@ -166,15 +166,15 @@ impl<'s> Graph<'s> {
     }
 
     /// A contribution's step from `from`: to the activity it names as receiving the
-    /// money, else to what it is paid to.
-    fn paid(&self, from: Recipient, id: ContributionId) -> Step {
+    /// money, else to what it is paid to; none where the source names neither.
+    fn paid(&self, from: Recipient, id: ContributionId) -> Option<Step> {
         let c = self.s.contribution(id);
-        Step {
+        Some(Step {
             from,
-            to: c.receiver_activity.unwrap_or(c.to),
+            to: c.receiver_activity.or(c.to)?,
             contribution: Some(id),
             channel: c.channel,
-        }
+        })
     }
 
     /// Every step out of a record, in a stable order.
@@ -191,15 +191,17 @@ impl<'s> Graph<'s> {
             Recipient::Organisation(o) => {
                 for &c in s.contributions_from(&[o])[0] {
                     let paid = s.contribution(c);
-                    steps.push(Step {
-                        from: node,
-                        to: paid.to,
-                        contribution: Some(c),
-                        channel: paid.channel,
-                    });
+                    if let Some(to) = paid.to {
+                        steps.push(Step {
+                            from: node,
+                            to,
+                            contribution: Some(c),
+                            channel: paid.channel,
+                        });
+                    }
                 }
                 for &c in self.received.get(&o).into_iter().flatten() {
-                    steps.push(self.paid(node, c));
+                    steps.extend(self.paid(node, c));
                 }
                 for &(p, role) in s.programmes_of(&[o])[0] {
                     if role == Role::Funding {
@@ -224,7 +226,7 @@ impl<'s> Graph<'s> {
         }
         if !matches!(node, Recipient::Organisation(_)) {
             for &c in self.provided.get(&node).into_iter().flatten() {
-                steps.push(self.paid(node, c));
+                steps.extend(self.paid(node, c));
             }
         }
         steps.dedup();

@@ -249,26 +249,26 @@ pub fn funding_summary(
             // filter leaves it out.
             let rows_for = |c: &Contribution| -> Option<(Vec<Option<Key>>, Option<ProjectId>)> {
                 let project = match c.to {
-                    Recipient::Project(p) => Some(p),
+                    Some(Recipient::Project(p)) => Some(p),
                     _ => None,
                 };
                 let programme = match c.to {
-                    Recipient::Programme(p) => Some(p),
-                    Recipient::Project(p) => s.project(p).programme,
-                    Recipient::Organisation(_) => None,
+                    Some(Recipient::Programme(p)) => Some(p),
+                    Some(Recipient::Project(p)) => s.project(p).programme,
+                    Some(Recipient::Organisation(_)) | None => None,
                 };
                 let kind_ok = match &filter.kind {
                     Some(kinds) => kinds.contains(&c.kind),
                     None => !c.kind.is_promise(),
                 };
                 let in_scope = match c.to {
-                    Recipient::Project(p) => passes(p),
-                    Recipient::Programme(p) => {
+                    Some(Recipient::Project(p)) => passes(p),
+                    Some(Recipient::Programme(p)) => {
                         filter.country.is_none()
                             && filter.theme.is_none()
                             && programmes.as_ref().is_none_or(|set| set.contains(&p))
                     }
-                    Recipient::Organisation(_) => !project_side,
+                    Some(Recipient::Organisation(_)) | None => !project_side,
                 };
                 if !kind_ok
                     || !in_scope

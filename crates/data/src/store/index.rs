@@ -141,9 +141,10 @@ impl Index {
                 org_roles.push((ch.0, Role::Extending));
             }
             match c.to {
-                Recipient::Organisation(o) => to_org.push((o.0, id)),
-                Recipient::Programme(p) => to_programme.push((p.0, id)),
-                Recipient::Project(p) => to_project.push((p.0, id)),
+                None => {}
+                Some(Recipient::Organisation(o)) => to_org.push((o.0, id)),
+                Some(Recipient::Programme(p)) => to_programme.push((p.0, id)),
+                Some(Recipient::Project(p)) => to_project.push((p.0, id)),
             }
         }
         org_roles.sort_unstable();

@@ -51,15 +51,16 @@ impl Contribution {
         Organisation(from.unwrap_or_else(|| Item::single(self.record(ctx).from)))
     }
 
-    /// Who or what is paid: an organisation, a programme or a project.
-    async fn to(&self, ctx: &Context<'_>) -> Recipient {
+    /// Who or what is paid: an organisation, a programme or a project; null where
+    /// the source names no recipient (All NTT's support of events held in Japan).
+    async fn to(&self, ctx: &Context<'_>) -> Option<Recipient> {
         let s = store(ctx);
         let to = |id| s.contribution(id).to;
         // One level per recipient type, so that the fields below each batch too.
-        match self.record(ctx).to {
+        Some(match self.record(ctx).to? {
             model::Recipient::Organisation(o) => {
                 let pick = |r| {
-                    if let model::Recipient::Organisation(o) = r {
+                    if let Some(model::Recipient::Organisation(o)) = r {
                         Some(o)
                     } else {
                         None
@@ -70,7 +71,7 @@ impl Contribution {
             }
             model::Recipient::Programme(p) => {
                 let pick = |r| {
-                    if let model::Recipient::Programme(p) = r {
+                    if let Some(model::Recipient::Programme(p)) = r {
                         Some(p)
                     } else {
                         None
@@ -81,7 +82,7 @@ impl Contribution {
             }
             model::Recipient::Project(p) => {
                 let pick = |r| {
-                    if let model::Recipient::Project(p) = r {
+                    if let Some(model::Recipient::Project(p)) = r {
                         Some(p)
                     } else {
                         None
@@ -90,7 +91,7 @@ impl Contribution {
                 let item = self.0.link(ctx, "toProject", |id| pick(to(id)));
                 Recipient::Project(Project(item.unwrap_or_else(|| Item::single(p))))
             }
-        }
+        })
     }
 
     /// What sort of flow it is.

@@ -35,7 +35,7 @@ pub enum OrganisationKind {
     Cooperative,
     /// A company.
     PrivateSector,
-    /// A United Nations agency or one of its offices (with `parent`).
+    /// The United Nations, one of its agencies, or one of their offices (with `parent`).
     UnAgency,
     /// A trust fund.
     TrustFund,
