@@ -116,7 +116,7 @@ async fn every_type_round_trips_through_node() {
         ids.push(c["id"].clone());
         expected.push(json!({ "__typename": "Country", "id": c["id"], "code": c["code"] }));
     }
-    assert_eq!(ids.len(), 15 + 7 + 12 + 21 + 13 + 8);
+    assert_eq!(ids.len(), 16 + 7 + 12 + 21 + 16 + 8);
     let unique: std::collections::HashSet<_> = ids.iter().map(Value::to_string).collect();
     assert_eq!(unique.len(), ids.len(), "ids are unique across types");
 

@@ -191,9 +191,10 @@ pub fn dump(s: &Store) -> String {
     }
     for c in s.contributions() {
         let to = match c.to {
-            Recipient::Organisation(o) => format!("organisation {}", org(o)),
-            Recipient::Programme(p) => format!("programme {}", s.programme(p).slug),
-            Recipient::Project(p) => format!("project {}", s.project(p).slug),
+            Some(Recipient::Organisation(o)) => format!("organisation {}", org(o)),
+            Some(Recipient::Programme(p)) => format!("programme {}", s.programme(p).slug),
+            Some(Recipient::Project(p)) => format!("project {}", s.project(p).slug),
+            None => "nobody named".to_owned(),
         };
         writeln!(
             out,

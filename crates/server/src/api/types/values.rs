@@ -270,3 +270,18 @@ impl Place {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn converted_amounts_are_shown_to_the_cent_halves_away_from_zero() {
+        let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+        assert_eq!(shown(d("60604850.93574864508"), 2).0, d("60604850.94"));
+        assert_eq!(shown(d("0.125"), 2).0, d("0.13"));
+        assert_eq!(shown(d("-0.125"), 2).0, d("-0.13"));
+        assert_eq!(shown(d("500000.00"), 2).0.to_string(), "500000");
+        assert_eq!(shown(d("95.42974268066365675"), 10).0, d("95.4297426807"));
+    }
+}
