@@ -21,6 +21,8 @@ mod schema;
 mod cache;
 // A dataset of IATI files, served and reloaded.
 mod iati;
+// Browsers on other origins (CORS).
+mod cors;
 
 use std::sync::{Arc, OnceLock};
 

@@ -88,6 +88,14 @@ struct ServeArgs {
     /// Megabytes of answers the response cache keeps; 0 turns it off.
     #[arg(long, env = "COOPGRAPH_CACHE_MB", default_value_t = 64)]
     cache_mb: u64,
+    /// A browser origin allowed to call the API from another site (CORS), such as
+    /// `https://dashboard.example.org`; repeatable, none by default.
+    #[arg(
+        long = "cors-origin",
+        env = "COOPGRAPH_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    cors_origins: Vec<String>,
 }
 
 /// mimalloc: loading frees on one thread what another allocated, and answering
@@ -338,6 +346,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
+    let mut cors_origins = Vec::new();
+    for origin in &args.cors_origins {
+        let valid = origin.starts_with("http://") || origin.starts_with("https://");
+        match axum::http::HeaderValue::from_str(origin.trim_end_matches('/')) {
+            Ok(v) if valid => cors_origins.push(v),
+            _ => anyhow::bail!(
+                "--cors-origin `{origin}`: expected an origin such as https://dashboard.example.org"
+            ),
+        }
+    }
     let progress = LogProgress::new();
     let store = match coopgraph_iati::load_reporting(&args.data, &progress) {
         Ok(store) => Arc::new(store),
@@ -360,6 +378,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     log_warnings(&store);
     let config = coopgraph::http::Config {
         cache_bytes: args.cache_mb << 20,
+        cors_origins,
         ..Default::default()
     };
     let (router, handle) = coopgraph::http::app_with_handle(store, config);

@@ -9,12 +9,13 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::header;
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use coopgraph_data::{Problems, Store};
 use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::api::{self, CoopSchema};
 use crate::cache::ResponseCache;
@@ -25,8 +26,8 @@ mod graphql;
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY: usize = 1 << 20;
 
-/// How much work the app takes on.
-#[derive(Debug, Clone, Copy)]
+/// How much work the app takes on, and from which browser origins.
+#[derive(Debug, Clone)]
 pub struct Config {
     /// The most GraphQL requests run at once; more get a 503 at once.
     pub max_concurrent: usize,
@@ -34,6 +35,9 @@ pub struct Config {
     pub timeout: Duration,
     /// The bytes of answers the response cache keeps; 0 turns it off.
     pub cache_bytes: u64,
+    /// The browser origins allowed to call the API (CORS), such as
+    /// `https://dashboard.example.org`; none by default.
+    pub cors_origins: Vec<HeaderValue>,
 }
 
 impl Default for Config {
@@ -42,6 +46,7 @@ impl Default for Config {
             max_concurrent: 64,
             timeout: Duration::from_secs(10),
             cache_bytes: 64 << 20,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -160,7 +165,33 @@ pub fn app_with_handle(store: Arc<Store>, config: Config) -> (Router, Handle) {
             Refusal::new(Code::Internal, "internal error").into_response(JSON)
         }))
         .with_state(state);
+    let router = match cors(&config.cors_origins) {
+        Some(layer) => router.layer(layer),
+        None => router,
+    };
     (router, Handle(shared))
+}
+
+/// Answers preflights and marks answers for the allowed origins; `None` (no CORS
+/// headers at all, so browsers on other origins are refused) when there are none.
+fn cors(origins: &[HeaderValue]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let layer = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins.iter().cloned()))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::AUTHORIZATION,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static("x-request-id"),
+            HeaderName::from_static("apollo-require-preflight"),
+        ])
+        .expose_headers([header::ETAG, HeaderName::from_static("x-request-id")])
+        .max_age(Duration::from_secs(600));
+    Some(layer)
 }
 
 async fn ready(State(state): State<AppState>) -> Response {
