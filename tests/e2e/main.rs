@@ -23,6 +23,8 @@ mod cache;
 mod iati;
 // Browsers on other origins (CORS).
 mod cors;
+// The Prometheus metrics.
+mod metrics;
 
 use std::sync::{Arc, OnceLock};
 

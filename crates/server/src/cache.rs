@@ -51,6 +51,8 @@ pub struct Answer {
     pub body: Bytes,
     /// Its strong entity tag, a hash of the body.
     pub etag: HeaderValue,
+    /// The name of the operation it answers, for the metrics.
+    pub operation: Option<std::sync::Arc<str>>,
 }
 
 impl Answer {
@@ -59,7 +61,11 @@ impl Answer {
         let etag =
             HeaderValue::from_str(&format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(&body)))
                 .expect("hex digits in quotes are a valid header value");
-        Self { body, etag }
+        Self {
+            body,
+            etag,
+            operation: None,
+        }
     }
 
     /// Whether an `If-None-Match` header value names this answer's tag.

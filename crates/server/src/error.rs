@@ -142,6 +142,8 @@ impl Refusal {
         )
             .into_response();
         response.headers_mut().extend(self.headers);
+        // For the metrics, which count answers by what they refused.
+        response.extensions_mut().insert(self.code);
         response
     }
 }

@@ -382,6 +382,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         ..Default::default()
     };
     let (router, handle) = coopgraph::http::app_with_handle(store, config);
+    handle.loaded_in(progress.started.elapsed().as_secs_f64());
     #[cfg(unix)]
     tokio::spawn(reload_on_hangup(handle.clone(), args.data.clone()));
 

@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::metrics::Observed;
 use super::{AppState, Current, Handle};
 use crate::api::{self, Operation};
 use crate::cache::{Answer, Key, Method};
@@ -29,7 +30,7 @@ pub(super) async fn get(
     let via = Via::Get(headers.get(header::IF_NONE_MATCH).cloned());
     let cached = state.cached(Method::Get, raw.as_bytes());
     if let Some(answer) = &cached.answer {
-        return answered(answer, media, &via);
+        return hit(answered(answer, media, &via), answer);
     }
     match parse_params(raw).and_then(read_request) {
         Ok(request) => execute(&state, request, media, via, cached).await,
@@ -67,7 +68,7 @@ pub(super) async fn post(
     };
     let cached = state.cached(Method::Post, &body);
     if let Some(answer) = &cached.answer {
-        return answered(answer, media, &Via::Post);
+        return hit(answered(answer, media, &Via::Post), answer);
     }
     match parse_body(&body) {
         Ok(request) => execute(&state, request, media, Via::Post, cached).await,
@@ -215,7 +216,40 @@ impl AppState {
     }
 }
 
+/// Marks an answer the response cache gave, for the metrics.
+fn hit(mut response: Response, answer: &Answer) -> Response {
+    response.extensions_mut().insert(Observed {
+        operation: answer.operation.as_deref().map(str::to_owned),
+        cache_hit: Some(true),
+        field_errors: false,
+    });
+    response
+}
+
 async fn execute(
+    state: &AppState,
+    request: async_graphql::Request,
+    media: &'static str,
+    via: Via,
+    cached: Cached,
+) -> Response {
+    let operation = request.operation_name.clone();
+    let cache_hit = cached.key.is_some().then_some(false);
+    let mut response = run(state, request, media, via, cached).await;
+    let field_errors = response.extensions().get::<FieldErrors>().is_some();
+    response.extensions_mut().insert(Observed {
+        operation,
+        cache_hit,
+        field_errors,
+    });
+    response
+}
+
+/// Marks an answer with field errors, for the metrics.
+#[derive(Clone, Copy)]
+struct FieldErrors;
+
+async fn run(
     state: &AppState,
     mut request: async_graphql::Request,
     media: &'static str,
@@ -237,6 +271,7 @@ async fn execute(
         }
         Ok(_) => {}
     }
+    let operation_name = request.operation_name.clone();
     let deadline = Arc::new(api::Deadline::after(state.shared.timeout));
     let run = state
         .schema
@@ -250,7 +285,8 @@ async fn execute(
         let Ok(body) = serde_json::to_vec(&response) else {
             return Refusal::new(Code::Internal, "internal error").into_response(media);
         };
-        let answer = Answer::new(body.into());
+        let mut answer = Answer::new(body.into());
+        answer.operation = operation_name.map(Into::into);
         if let Some(key) = key {
             state.shared.cache.insert(key, answer.clone());
         }
@@ -279,11 +315,13 @@ async fn execute(
     let Ok(body) = serde_json::to_string(&response) else {
         return Refusal::new(Code::Internal, "internal error").into_response(media);
     };
-    (
+    let mut response = (
         [(header::CONTENT_TYPE, HeaderValue::from_static(media))],
         body,
     )
-        .into_response()
+        .into_response();
+    response.extensions_mut().insert(FieldErrors);
+    response
 }
 
 /// A successful answer. Over GET it carries its entity tag and may be

@@ -22,6 +22,7 @@ use crate::cache::ResponseCache;
 use crate::error::{Code, JSON, Refusal};
 
 mod graphql;
+mod metrics;
 
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY: usize = 1 << 20;
@@ -66,6 +67,7 @@ struct Shared {
     ready: AtomicBool,
     permits: Semaphore,
     timeout: Duration,
+    metrics: metrics::Metrics,
 }
 
 /// What every handler gets: the schema and the shared state.
@@ -89,6 +91,9 @@ impl Handle {
             store,
             version: current.version + 1,
         };
+        self.0
+            .metrics
+            .dataset(&current.store, current.version, None);
         // Under the lock, so no request can read the new version before the
         // clear; answers computed on the old one are keyed by its version.
         self.0.cache.clear();
@@ -107,9 +112,19 @@ impl Handle {
         dir: &Path,
         progress: &dyn coopgraph_data::Progress,
     ) -> Result<Arc<Store>, Problems> {
+        let started = std::time::Instant::now();
         let store = Arc::new(coopgraph_iati::load_reporting(dir, progress)?);
         self.swap(store.clone());
+        self.loaded_in(started.elapsed().as_secs_f64());
         Ok(store)
+    }
+
+    /// Records how long the dataset being served took to load, for `/metrics`.
+    pub fn loaded_in(&self, seconds: f64) {
+        let current = self.current();
+        self.0
+            .metrics
+            .dataset(&current.store, current.version, Some(seconds));
     }
 
     /// Sets whether `/ready` says the app takes work.
@@ -140,22 +155,36 @@ pub fn app_with_handle(store: Arc<Store>, config: Config) -> (Router, Handle) {
         ready: AtomicBool::new(true),
         permits: Semaphore::new(config.max_concurrent),
         timeout: config.timeout,
+        metrics: metrics::Metrics::new(),
     });
+    {
+        let current = Handle(shared.clone()).current();
+        shared
+            .metrics
+            .dataset(&current.store, current.version, None);
+    }
     let state = AppState {
         schema: api::schema(),
         shared: shared.clone(),
     };
-    let graphql = get(graphql::get).post(graphql::post).fallback(|| async {
-        Refusal::new(Code::MethodNotAllowed, "use GET or POST")
-            .header(header::ALLOW, "GET, POST")
-            .into_response(JSON)
-    });
+    let graphql = get(graphql::get)
+        .post(graphql::post)
+        .fallback(|| async {
+            Refusal::new(Code::MethodNotAllowed, "use GET or POST")
+                .header(header::ALLOW, "GET, POST")
+                .into_response(JSON)
+        })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::observe,
+        ));
     let router = Router::new()
         .route("/graphql", graphql)
         .route("/", get(playground))
         .route("/assets/{file}", get(asset))
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(ready))
+        .route("/metrics", get(metrics::metrics))
         .fallback(|| async {
             let message = "no such route; GraphQL is served at /graphql";
             Refusal::new(Code::NotFound, message).into_response(JSON)

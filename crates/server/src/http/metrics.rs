@@ -1,0 +1,227 @@
+//! `GET /metrics` in the Prometheus text format (prometheus-client): GraphQL
+//! requests by operation name and outcome, their latency, response-cache hits
+//! and misses, requests in flight, and the loaded dataset's records, version and
+//! load time. Handlers mark their answers ([`Observed`]); one middleware counts.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+use std::sync::atomic::AtomicU64;
+use std::time::Instant;
+
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use coopgraph_data::Store;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+use super::AppState;
+use crate::error::Code;
+
+/// The most distinct operation names counted apart; later ones count as `other`,
+/// so that clients cannot grow the series without bound.
+const MAX_OPERATIONS: usize = 100;
+
+/// What a handler says of its answer, for the counters.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Observed {
+    /// The operation's name, where the request gave one.
+    pub operation: Option<String>,
+    /// Whether the response cache answered.
+    pub cache_hit: Option<bool>,
+    /// Whether the answer carries field errors.
+    pub field_errors: bool,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    operation: String,
+    outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RecordLabels {
+    r#type: String,
+}
+
+/// The app's metrics.
+pub(crate) struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: Histogram,
+    cache_hits: Counter,
+    cache_misses: Counter,
+    in_flight: Gauge,
+    records: Family<RecordLabels, Gauge>,
+    version: Gauge,
+    load_seconds: Gauge<f64, AtomicU64>,
+    operations: Mutex<HashSet<String>>,
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("coopgraph");
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "graphql_requests",
+            "GraphQL requests by operation name and outcome (ok, field_errors, not_modified, refused, busy, timeout, internal)",
+            requests.clone(),
+        );
+        let latency = Histogram::new(exponential_buckets(0.000_1, 2.0, 18));
+        registry.register(
+            "graphql_request_duration_seconds",
+            "Time from a GraphQL request's arrival to its answer",
+            latency.clone(),
+        );
+        let cache_hits = Counter::default();
+        registry.register(
+            "response_cache_hits",
+            "Answers the response cache gave",
+            cache_hits.clone(),
+        );
+        let cache_misses = Counter::default();
+        registry.register(
+            "response_cache_misses",
+            "Queries the response cache did not have",
+            cache_misses.clone(),
+        );
+        let in_flight = Gauge::default();
+        registry.register(
+            "graphql_requests_in_flight",
+            "GraphQL requests being answered",
+            in_flight.clone(),
+        );
+        let records = Family::<RecordLabels, Gauge>::default();
+        registry.register(
+            "dataset_records",
+            "Records of the dataset being served, by type",
+            records.clone(),
+        );
+        let version = Gauge::default();
+        registry.register(
+            "dataset_version",
+            "The dataset's version: 0 at start, one more at each reload",
+            version.clone(),
+        );
+        let load_seconds = Gauge::<f64, AtomicU64>::default();
+        registry.register(
+            "dataset_load_seconds",
+            "How long the dataset being served took to load",
+            load_seconds.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            latency,
+            cache_hits,
+            cache_misses,
+            in_flight,
+            records,
+            version,
+            load_seconds,
+            operations: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// Records the dataset now served.
+    pub fn dataset(&self, store: &Store, version: u64, load_seconds: Option<f64>) {
+        let s = store.stats();
+        for (t, n) in [
+            ("organisation", s.organisations),
+            ("programme", s.programmes),
+            ("project", s.projects),
+            ("activity", s.activities),
+            ("contribution", s.contributions),
+        ] {
+            let labels = RecordLabels {
+                r#type: t.to_owned(),
+            };
+            self.records.get_or_create(&labels).set(n as i64);
+        }
+        self.version.set(version as i64);
+        if let Some(secs) = load_seconds {
+            self.load_seconds.set(secs);
+        }
+    }
+
+    /// The label for an operation name, bounded.
+    fn operation(&self, name: Option<&str>) -> String {
+        let Some(name) = name.filter(|n| !n.is_empty()) else {
+            return "(anonymous)".to_owned();
+        };
+        let mut seen = self.operations.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.contains(name) {
+            return name.to_owned();
+        }
+        if seen.len() < MAX_OPERATIONS {
+            seen.insert(name.to_owned());
+            return name.to_owned();
+        }
+        "(other)".to_owned()
+    }
+
+    /// The text the Prometheus scraper reads.
+    fn encode(&self) -> String {
+        let mut out = String::new();
+        let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
+        out
+    }
+}
+
+/// Counts every request to `/graphql` once its answer is ready.
+pub(crate) async fn observe(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let m = &state.shared.metrics;
+    let started = Instant::now();
+    m.in_flight.inc();
+    let response = next.run(request).await;
+    m.in_flight.dec();
+    m.latency.observe(started.elapsed().as_secs_f64());
+    let observed = response
+        .extensions()
+        .get::<Observed>()
+        .cloned()
+        .unwrap_or_default();
+    match observed.cache_hit {
+        Some(true) => m.cache_hits.inc(),
+        Some(false) => m.cache_misses.inc(),
+        None => 0,
+    };
+    let outcome = match (response.extensions().get::<Code>(), response.status()) {
+        (Some(Code::Busy), _) => "busy",
+        (Some(Code::Timeout), _) => "timeout",
+        (Some(Code::Internal), _) => "internal",
+        (Some(_), _) => "refused",
+        (None, StatusCode::NOT_MODIFIED) => "not_modified",
+        (None, s) if s.is_success() && observed.field_errors => "field_errors",
+        (None, s) if s.is_success() => "ok",
+        (None, s) if s.is_client_error() => "refused",
+        (None, _) => "internal",
+    };
+    let labels = RequestLabels {
+        operation: m.operation(observed.operation.as_deref()),
+        outcome: outcome.to_owned(),
+    };
+    m.requests.get_or_create(&labels).inc();
+    response
+}
+
+/// `GET /metrics`.
+pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.shared.metrics.encode(),
+    )
+        .into_response()
+}
