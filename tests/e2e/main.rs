@@ -25,6 +25,8 @@ mod iati;
 mod cors;
 // The Prometheus metrics.
 mod metrics;
+// Request ids and structured logs.
+mod logs;
 
 use std::sync::{Arc, OnceLock};
 

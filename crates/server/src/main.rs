@@ -50,6 +50,15 @@ enum Command {
     },
 }
 
+/// How log lines are written.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    /// One readable line each.
+    Text,
+    /// One JSON object each, with every field apart.
+    Json,
+}
+
 /// The files `generate` writes.
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Format {
@@ -88,6 +97,9 @@ struct ServeArgs {
     /// Megabytes of answers the response cache keeps; 0 turns it off.
     #[arg(long, env = "COOPGRAPH_CACHE_MB", default_value_t = 64)]
     cache_mb: u64,
+    /// How log lines are written: `text` for people, `json` for log collectors.
+    #[arg(long, env = "COOPGRAPH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     /// A browser origin allowed to call the API from another site (CORS), such as
     /// `https://dashboard.example.org`; repeatable, none by default.
     #[arg(
@@ -341,11 +353,13 @@ fn summary(store: &coopgraph_data::Store) -> String {
 
 #[tokio::main]
 async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    match args.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
     let mut cors_origins = Vec::new();
     for origin in &args.cors_origins {
         let valid = origin.starts_with("http://") || origin.starts_with("https://");

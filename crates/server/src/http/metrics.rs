@@ -181,6 +181,12 @@ pub(crate) async fn observe(
 ) -> Response {
     let m = &state.shared.metrics;
     let started = Instant::now();
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     m.in_flight.inc();
     let response = next.run(request).await;
     m.in_flight.dec();
@@ -211,6 +217,20 @@ pub(crate) async fn observe(
         outcome: outcome.to_owned(),
     };
     m.requests.get_or_create(&labels).inc();
+    tracing::info!(
+        target: "coopgraph::request",
+        request_id,
+        operation = observed.operation.as_deref().unwrap_or(""),
+        status = response.status().as_u16(),
+        outcome,
+        duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+        cache = match observed.cache_hit {
+            Some(true) => "hit",
+            Some(false) => "miss",
+            None => "off",
+        },
+        "graphql request"
+    );
     response
 }
 

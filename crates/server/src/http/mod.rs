@@ -16,6 +16,7 @@ use coopgraph_data::{Problems, Store};
 use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
 use crate::api::{self, CoopSchema};
 use crate::cache::ResponseCache;
@@ -198,6 +199,12 @@ pub fn app_with_handle(store: Arc<Store>, config: Config) -> (Router, Handle) {
         Some(layer) => router.layer(layer),
         None => router,
     };
+    // Every request carries an `x-request-id`, the client's or a new one, back in
+    // its response and in its log line.
+    let x_request_id = HeaderName::from_static("x-request-id");
+    let router = router
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid));
     (router, Handle(shared))
 }
 
