@@ -104,7 +104,14 @@ fn sighup_reloads_a_sound_dataset_refuses_a_broken_one_and_sigterm_exits_0() {
     let dir = data_copy();
     let mut child = crate::Killed(
         Command::new(env!("CARGO_BIN_EXE_coopgraph"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--drain-delay",
+                "0",
+                "--data",
+            ])
             .arg(dir.path())
             .env("RUST_LOG", "info")
             .env("NO_COLOR", "1")
@@ -113,10 +120,11 @@ fn sighup_reloads_a_sound_dataset_refuses_a_broken_one_and_sigterm_exits_0() {
             .unwrap(),
     );
     let mut log = BufReader::new(child.0.stdout.take().unwrap()).lines();
-    // Lines other than the dataset's warnings (`data/rates` names withdrawn currencies).
+    // Lines other than the dataset's warnings (`data/rates` names withdrawn
+    // currencies) and the requests' own lines.
     let mut next_line = || loop {
         let line = log.next().unwrap().unwrap();
-        if !line.contains(": warning: ") {
+        if !line.contains(": warning: ") && !line.contains("graphql request") {
             break line;
         }
     };
@@ -248,4 +256,87 @@ async fn a_reload_picks_up_new_rates() {
         after["rateSource"],
         "IMF, annual average 2008, CHF per US dollar (Switzerland)"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_drains_without_dropping_a_request() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    let mut child = crate::Killed(
+        Command::new(env!("CARGO_BIN_EXE_coopgraph"))
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--drain-delay",
+                "1",
+                "--data",
+            ])
+            .arg(&data)
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut log = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let first = loop {
+        let line = log.next().unwrap().unwrap();
+        if line.contains("listening") {
+            break line;
+        }
+    };
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_owned();
+    let pid = child.0.id().to_string();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let answered = runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let url = format!("http://{addr}/graphql");
+        // 16 requests at once, and SIGTERM 10 ms later.
+        let requests: Vec<_> = (0..16)
+            .map(|i| {
+                let (client, url) = (client.clone(), url.clone());
+                tokio::spawn(async move {
+                    let query = format!("{{ projects(first: 12, filter: {{ text: \"w{i}\" }}) {{ totalCount }} organisations(first: 20) {{ nodes {{ name }} }} }}");
+                    client.post(url).json(&json!({ "query": query })).send().await.map(|r| r.status())
+                })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        let ok = Command::new("kill").args(["-TERM", &pid]).status().unwrap().success();
+        assert!(ok);
+        let mut answered = 0;
+        for r in requests {
+            let status = r.await.unwrap().expect("no request is dropped");
+            assert_eq!(status, 200);
+            answered += 1;
+        }
+        // During the drain delay, /ready says 503 and requests are still answered.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let ready = client.get(format!("http://{addr}/ready")).send().await.unwrap();
+        assert_eq!(ready.status(), 503);
+        let late = client.post(&url).json(&json!({ "query": "{ __typename }" })).send().await.unwrap();
+        assert_eq!(late.status(), 200);
+        answered
+    });
+    assert_eq!(answered, 16);
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "still running after the drain"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
 }

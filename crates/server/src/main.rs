@@ -97,6 +97,10 @@ struct ServeArgs {
     /// Megabytes of answers the response cache keeps; 0 turns it off.
     #[arg(long, env = "COOPGRAPH_CACHE_MB", default_value_t = 64)]
     cache_mb: u64,
+    /// Seconds to keep taking requests after SIGTERM while `/ready` answers 503, so
+    /// that load balancers take the replica out first; SIGINT skips it.
+    #[arg(long, env = "COOPGRAPH_DRAIN_DELAY", default_value_t = 5.0)]
+    drain_delay: f64,
     /// How log lines are written: `text` for people, `json` for log collectors.
     #[arg(long, env = "COOPGRAPH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -400,12 +404,22 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     #[cfg(unix)]
     tokio::spawn(reload_on_hangup(handle.clone(), args.data.clone()));
 
-    // On SIGINT or SIGTERM: `/ready` turns false, no new connection is taken,
-    // requests under way finish, and the process exits 0 at the latest DRAIN later.
+    // On SIGTERM: `/ready` answers 503 at once while requests are still taken for
+    // the drain delay, so that load balancers take the replica out; then no new
+    // connection is taken, requests under way finish, and the process exits 0 at
+    // the latest DRAIN later. SIGINT (Ctrl-C) skips the delay.
     let (stopping, mut stopped) = tokio::sync::watch::channel(false);
+    let drain_delay = std::time::Duration::from_secs_f64(args.drain_delay.max(0.0));
     let shutdown = async move {
-        shutdown_signal().await;
+        let signal = shutdown_signal().await;
         handle.set_ready(false);
+        if signal == Signal::Terminate && !drain_delay.is_zero() {
+            tracing::info!(
+                "draining: /ready answers 503; taking requests for {drain_delay:?} more"
+            );
+            tokio::time::sleep(drain_delay).await;
+        }
+        tracing::info!("no longer taking connections; finishing requests under way");
         let _ = stopping.send(true);
     };
     let server = axum::serve(listener, router).with_graceful_shutdown(shutdown);
@@ -455,8 +469,17 @@ async fn reload_on_hangup(handle: coopgraph::http::Handle, dir: PathBuf) {
     }
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
+/// The signal that stops the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Signal {
+    /// SIGINT, a developer's Ctrl-C: stop without a drain delay.
+    Interrupt,
+    /// SIGTERM, an orchestrator's stop: drain first.
+    Terminate,
+}
+
+/// Resolves on SIGINT or SIGTERM, saying which.
+async fn shutdown_signal() -> Signal {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -469,9 +492,10 @@ async fn shutdown_signal() {
     };
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
-    tracing::info!("shutting down");
+    let signal = tokio::select! {
+        () = ctrl_c => Signal::Interrupt,
+        () = term => Signal::Terminate,
+    };
+    tracing::info!("shutting down ({signal:?})");
+    signal
 }
