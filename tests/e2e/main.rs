@@ -27,6 +27,8 @@ mod cors;
 mod metrics;
 // Request ids and structured logs.
 mod logs;
+// Automatic persisted queries.
+mod persisted;
 
 use std::sync::{Arc, OnceLock};
 

@@ -36,6 +36,9 @@ pub enum Code {
     PayloadTooLarge,
     /// The request cannot be read: bad JSON, a missing or malformed parameter.
     BadRequest,
+    /// An automatic persisted query's hash names no query the server keeps: send
+    /// the query with its hash (Apollo's protocol).
+    PersistedQueryNotFound,
 }
 
 impl Code {
@@ -55,6 +58,7 @@ impl Code {
             Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             Self::BadRequest => "BAD_REQUEST",
+            Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
         }
     }
 
@@ -74,6 +78,9 @@ impl Code {
             Self::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            // Apollo's clients take a 4xx to mean the server has no persisted
+            // queries at all, and stop sending hashes.
+            Self::PersistedQueryNotFound => StatusCode::OK,
         }
     }
 }

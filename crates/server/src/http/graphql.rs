@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::metrics::Observed;
+use super::persisted::Persisted;
 use super::{AppState, Current, Handle};
 use crate::api::{self, Operation};
 use crate::cache::{Answer, Key, Method};
@@ -32,7 +33,8 @@ pub(super) async fn get(
     if let Some(answer) = &cached.answer {
         return hit(answered(answer, media, &via), answer);
     }
-    match parse_params(raw).and_then(read_request) {
+    let persisted = &state.shared.persisted;
+    match parse_params(raw).and_then(|map| read_request(map, persisted)) {
         Ok(request) => execute(&state, request, media, via, cached).await,
         Err(refused) => refused.into_response(media),
     }
@@ -70,7 +72,7 @@ pub(super) async fn post(
     if let Some(answer) = &cached.answer {
         return hit(answered(answer, media, &Via::Post), answer);
     }
-    match parse_body(&body) {
+    match parse_body(&body, &state.shared.persisted) {
         Ok(request) => execute(&state, request, media, Via::Post, cached).await,
         Err(refused) => refused.into_response(media),
     }
@@ -143,7 +145,7 @@ fn parse_params(query: &str) -> Result<serde_json::Map<String, Value>, Refusal> 
 }
 
 /// Reads a GraphQL-over-HTTP JSON body.
-fn parse_body(body: &[u8]) -> Result<async_graphql::Request, Refusal> {
+fn parse_body(body: &[u8], persisted: &Persisted) -> Result<async_graphql::Request, Refusal> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| malformed(format!("the body is not JSON: {e}")))?;
     let Value::Object(map) = value else {
@@ -151,17 +153,25 @@ fn parse_body(body: &[u8]) -> Result<async_graphql::Request, Refusal> {
             "the body must be a JSON object with a `query`; batches are not supported",
         ));
     };
-    read_request(map)
+    read_request(map, persisted)
 }
 
 /// Reads the parameters of a request, naming the one that is wrong.
 fn read_request(
     mut map: serde_json::Map<String, Value>,
+    persisted: &Persisted,
 ) -> Result<async_graphql::Request, Refusal> {
     let query = match map.remove("query") {
-        Some(Value::String(q)) if !q.is_empty() => q,
-        Some(Value::String(_)) | None => return Err(malformed("the `query` parameter is missing")),
+        Some(Value::String(q)) if !q.is_empty() => Some(q),
+        Some(Value::String(_)) | None => None,
         Some(_) => return Err(malformed("`query` must be a string")),
+    };
+    let extensions = match map.get("extensions") {
+        None | Some(Value::Null) | Some(Value::Object(_)) => map.get("extensions"),
+        Some(_) => return Err(malformed("`extensions` must be an object")),
+    };
+    let Some(query) = persisted.resolve(query, extensions)? else {
+        return Err(malformed("the `query` parameter is missing"));
     };
     let mut request = async_graphql::Request::new(query);
     match map.remove("operationName") {
@@ -176,10 +186,6 @@ fn read_request(
             request = request.variables(async_graphql::Variables::from_json(v))
         }
         Some(_) => return Err(malformed("`variables` must be an object")),
-    }
-    match map.remove("extensions") {
-        None | Some(Value::Null) | Some(Value::Object(_)) => {}
-        Some(_) => return Err(malformed("`extensions` must be an object")),
     }
     Ok(request)
 }

@@ -24,6 +24,7 @@ use crate::error::{Code, JSON, Refusal};
 
 mod graphql;
 mod metrics;
+mod persisted;
 
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY: usize = 1 << 20;
@@ -65,6 +66,7 @@ struct Shared {
     current: RwLock<Current>,
     cache: ResponseCache,
     documents: api::Documents,
+    persisted: persisted::Persisted,
     ready: AtomicBool,
     permits: Semaphore,
     timeout: Duration,
@@ -153,6 +155,7 @@ pub fn app_with_handle(store: Arc<Store>, config: Config) -> (Router, Handle) {
         current: RwLock::new(Current { store, version: 0 }),
         cache: ResponseCache::new(config.cache_bytes),
         documents: api::Documents::default(),
+        persisted: persisted::Persisted::default(),
         ready: AtomicBool::new(true),
         permits: Semaphore::new(config.max_concurrent),
         timeout: config.timeout,
