@@ -182,7 +182,11 @@ async fn bodies_batches_and_methods() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 400);
+    let reply = crate::Reply::read(r).await;
+    assert_eq!(
+        reply.body["errors"][0]["extensions"]["code"],
+        "LIMIT_EXCEEDED"
+    );
 
     let r = app
         .client

@@ -29,6 +29,8 @@ mod metrics;
 mod logs;
 // Automatic persisted queries.
 mod persisted;
+// Request errors, syntax errors and batches as clients expect them.
+mod spec;
 
 use std::sync::{Arc, OnceLock};
 

@@ -269,7 +269,7 @@ fn sigterm_drains_without_dropping_a_request() {
                 "--listen",
                 "127.0.0.1:0",
                 "--drain-delay",
-                "1",
+                "3",
                 "--data",
             ])
             .arg(&data)

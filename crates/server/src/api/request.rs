@@ -58,8 +58,9 @@ pub fn prepare(
         None => {
             limits::check_text(&request.query).map_err(over_limit)?;
             let doc = request.parsed_query().map_err(|e| {
-                let error =
+                let mut error =
                     serde_json::to_value(&e).unwrap_or_else(|_| json!({ "message": e.message }));
+                error["message"] = json!(readable_syntax_error(&e.message, &e.locations));
                 Refusal::with_errors(Code::GraphqlParseFailed, vec![error])
             })?;
             limits::check_document(doc).map_err(over_limit)?;
@@ -89,4 +90,39 @@ pub fn request(
     store: Arc<Store>,
 ) -> async_graphql::Request {
     query.into().data(Snapshot(store))
+}
+
+/// The parser's message as one sentence: "Syntax error at line 1, column 21:
+/// expected selection." rather than its drawing of the line.
+fn readable_syntax_error(message: &str, locations: &[async_graphql::Pos]) -> String {
+    let expected = message
+        .lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("= "))
+        .unwrap_or_else(|| message.lines().next().unwrap_or(message).trim());
+    match locations.first() {
+        Some(at) => format!(
+            "Syntax error at line {}, column {}: {expected}.",
+            at.line, at.column
+        ),
+        None => format!("Syntax error: {expected}."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable_syntax_error;
+
+    #[test]
+    fn syntax_errors_read_as_one_sentence() {
+        let raw = " --> 1:21\n  |\n1 | { countries { code }\n  |                     ^---\n  |\n  = expected selection";
+        let at = [async_graphql::Pos {
+            line: 1,
+            column: 21,
+        }];
+        assert_eq!(
+            readable_syntax_error(raw, &at),
+            "Syntax error at line 1, column 21: expected selection."
+        );
+    }
 }

@@ -68,14 +68,58 @@ pub(super) async fn post(
             return Refusal::new(code, rejection.body_text()).into_response(media);
         }
     };
-    let cached = state.cached(Method::Post, &body);
+    if body.first() == Some(&b'[') {
+        return batch(&state, &body, media).await;
+    }
+    one(&state, &body, media).await
+}
+
+/// One operation sent by POST, from its raw body.
+async fn one(state: &AppState, body: &[u8], media: &'static str) -> Response {
+    let cached = state.cached(Method::Post, body);
     if let Some(answer) = &cached.answer {
         return hit(answered(answer, media, &Via::Post), answer);
     }
-    match parse_body(&body, &state.shared.persisted) {
-        Ok(request) => execute(&state, request, media, Via::Post, cached).await,
+    match parse_body(body, &state.shared.persisted) {
+        Ok(request) => execute(state, request, media, Via::Post, cached).await,
         Err(refused) => refused.into_response(media),
     }
+}
+
+/// The most operations a batch may hold.
+pub const MAX_BATCH: usize = 10;
+
+/// A batch: a JSON array of operations, as Apollo's batch link sends them. Each is
+/// answered as if sent alone (limits, cache, errors), in order, in one array.
+async fn batch(state: &AppState, body: &[u8], media: &'static str) -> Response {
+    let items: Vec<Value> = match serde_json::from_slice(body) {
+        Ok(Value::Array(items)) => items,
+        Ok(_) => return malformed("a batch is a JSON array of operations").into_response(media),
+        Err(e) => return malformed(format!("the body is not JSON: {e}")).into_response(media),
+    };
+    if items.is_empty() || items.len() > MAX_BATCH {
+        let message = format!(
+            "a batch holds 1 to {MAX_BATCH} operations, not {}",
+            items.len()
+        );
+        return Refusal::new(Code::LimitExceeded, message).into_response(media);
+    }
+    let mut answers = Vec::with_capacity(items.len());
+    for item in items {
+        let bytes = serde_json::to_vec(&item).unwrap_or_default();
+        let response = Box::pin(one(state, &bytes, JSON)).await;
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap_or_default();
+        let value = serde_json::from_slice(&body)
+            .unwrap_or_else(|_| json!({ "errors": [{ "message": "internal error" }] }));
+        answers.push(value);
+    }
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static(media))],
+        Value::Array(answers).to_string(),
+    )
+        .into_response()
 }
 
 /// The media type to answer in, from the request's `Accept` header; `None` when
@@ -150,7 +194,7 @@ fn parse_body(body: &[u8], persisted: &Persisted) -> Result<async_graphql::Reque
         .map_err(|e| malformed(format!("the body is not JSON: {e}")))?;
     let Value::Object(map) = value else {
         return Err(malformed(
-            "the body must be a JSON object with a `query`; batches are not supported",
+            "the body must be a JSON object with a `query`, or an array of them",
         ));
     };
     read_request(map, persisted)
@@ -304,12 +348,36 @@ async fn run(
     if response.data == async_graphql::Value::Null
         && response.errors.iter().all(|e| e.path.is_empty())
     {
+        let mut errors: Vec<Value> = Vec::new();
+        for e in &response.errors {
+            let e = serde_json::to_value(e).unwrap_or_else(|_| json!({ "message": e.message }));
+            // The validator can report one fault twice (a mutation on a schema
+            // without mutations).
+            if !errors.contains(&e) {
+                errors.push(e);
+            }
+        }
+        return Refusal::with_errors(Code::GraphqlValidationFailed, errors).into_response(media);
+    }
+    // A variable whose value cannot be coerced to its type is a request error,
+    // found before execution by the specification: no `data`.
+    if response
+        .errors
+        .iter()
+        .any(|e| e.message.starts_with("Failed to parse \""))
+    {
         let errors = response
             .errors
             .iter()
-            .map(|e| serde_json::to_value(e).unwrap_or_else(|_| json!({ "message": e.message })))
+            .filter(|e| e.message.starts_with("Failed to parse \""))
+            .map(|e| {
+                json!({
+                    "message": format!("An argument or variable is not valid: {}", e.message),
+                    "locations": e.locations,
+                })
+            })
             .collect();
-        return Refusal::with_errors(Code::GraphqlValidationFailed, errors).into_response(media);
+        return Refusal::with_errors(Code::BadUserInput, errors).into_response(media);
     }
     // Field errors: every one carries a stable code for clients to branch on.
     for e in &mut response.errors {

@@ -1,0 +1,93 @@
+//! What a frontend developer trips on: request errors as the GraphQL-over-HTTP
+//! specification has them, readable syntax errors, one error per fault, batches.
+
+use serde_json::{Value, json};
+
+use crate::spawn_app;
+
+#[tokio::test]
+async fn a_variable_that_cannot_be_coerced_is_a_request_error() {
+    let app = spawn_app().await;
+    let reply = app
+        .post(json!({
+            "query": "query ($c: [CountryCode!]) { projects(filter: { country: $c }) { totalCount } }",
+            "variables": { "c": ["ZZZ"] }
+        }))
+        .await;
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert_eq!(reply.content_type, "application/graphql-response+json");
+    assert!(reply.body.get("data").is_none(), "{}", reply.body);
+    let error = &reply.body["errors"][0];
+    assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown country code `ZZZ`"),
+        "{error}"
+    );
+    assert!(error.get("path").is_none(), "{error}");
+}
+
+#[tokio::test]
+async fn a_syntax_error_is_one_readable_sentence_with_its_place() {
+    let app = spawn_app().await;
+    let reply = app.post(json!({ "query": "{ countries { code }" })).await;
+    assert_eq!(reply.status, 400);
+    let error = &reply.body["errors"][0];
+    assert_eq!(
+        error["message"],
+        "Syntax error at line 1, column 21: expected selection."
+    );
+    assert_eq!(error["locations"], json!([{ "line": 1, "column": 21 }]));
+    assert_eq!(error["extensions"]["code"], "GRAPHQL_PARSE_FAILED");
+}
+
+#[tokio::test]
+async fn a_mutation_gets_one_error() {
+    let app = spawn_app().await;
+    let reply = app.post(json!({ "query": "mutation { x }" })).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(
+        reply.body["errors"].as_array().unwrap().len(),
+        1,
+        "{}",
+        reply.body
+    );
+}
+
+#[tokio::test]
+async fn batches_are_answered_in_order_each_as_if_alone() {
+    let app = spawn_app().await;
+    let reply = app
+        .post(json!([
+            { "query": "{ countries { code } }" },
+            { "query": "query One($s: String!) { project(slug: $s) { acronym } }", "variables": { "s": "timor-leste-stage" }, "operationName": "One" },
+            { "query": "{ projects(first: 500) { totalCount } }" },
+            { "query": "{ nope" }
+        ]))
+        .await;
+    assert_eq!(reply.status, 200);
+    let answers = reply.body.as_array().unwrap();
+    assert_eq!(answers.len(), 4);
+    assert!(answers[0]["data"]["countries"].is_array());
+    assert_eq!(answers[1]["data"]["project"]["acronym"], "STAGE");
+    assert_eq!(
+        answers[2]["errors"][0]["extensions"]["code"],
+        "BAD_USER_INPUT"
+    );
+    assert_eq!(
+        answers[3]["errors"][0]["extensions"]["code"],
+        "GRAPHQL_PARSE_FAILED"
+    );
+    assert!(answers[3].get("data").is_none());
+
+    let too_many: Vec<Value> = (0..11)
+        .map(|_| json!({ "query": "{ __typename }" }))
+        .collect();
+    let reply = app.post(Value::Array(too_many)).await;
+    assert_eq!(
+        reply.body["errors"][0]["extensions"]["code"],
+        "LIMIT_EXCEEDED"
+    );
+}
