@@ -91,3 +91,32 @@ async fn batches_are_answered_in_order_each_as_if_alone() {
         "LIMIT_EXCEEDED"
     );
 }
+
+#[tokio::test]
+async fn a_field_error_on_a_non_null_field_nulls_its_nearest_nullable_ancestor() {
+    let app = spawn_app().await;
+    // `projects` is non-null and its parent is the root: `data` itself is null.
+    let reply = app
+        .post(json!({ "query": "{ countries { code } projects(first: 500) { totalCount } }" }))
+        .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body["data"], Value::Null, "{}", reply.body);
+    assert_eq!(reply.body["errors"][0]["path"], json!(["projects"]));
+    // Through lists of non-null items and non-null connections, up to the root.
+    let reply = app
+        .post(json!({ "query": "{ donors(first: 2) { nodes { name programmes(first: 500) { totalCount } } } }" }))
+        .await;
+    assert_eq!(reply.body["data"], Value::Null, "{}", reply.body);
+    // `project` may be null: it is, and its siblings stay.
+    let reply = app
+        .post(json!({ "query": r#"{ countries { code } stage: project(slug: "timor-leste-stage") { title activities(first: 500) { totalCount } } }"# }))
+        .await;
+    let data = &reply.body["data"];
+    assert!(data["countries"].is_array(), "{}", reply.body);
+    assert!(
+        data.as_object().unwrap().contains_key("stage"),
+        "{}",
+        reply.body
+    );
+    assert_eq!(data["stage"], Value::Null);
+}

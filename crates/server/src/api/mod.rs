@@ -5,6 +5,7 @@ mod batch;
 mod budget;
 mod id;
 pub mod limits;
+pub mod nulls;
 mod page;
 mod request;
 mod scalars;
@@ -30,4 +31,10 @@ pub fn schema() -> CoopSchema {
 /// The schema in SDL, as `schema.graphql` holds it.
 pub fn sdl() -> String {
     schema().sdl()
+}
+
+/// The type of every field of the schema, read once, for [`nulls::propagate`].
+pub fn field_types() -> &'static nulls::FieldTypes {
+    static TYPES: std::sync::OnceLock<nulls::FieldTypes> = std::sync::OnceLock::new();
+    TYPES.get_or_init(|| nulls::FieldTypes::of(&sdl()))
 }

@@ -23,6 +23,11 @@ impl Documents {
     pub fn new(capacity: usize) -> Self {
         Self(quick_cache::sync::Cache::new(capacity.max(1)))
     }
+
+    /// The parsed document of a query text, if it was prepared.
+    pub fn get(&self, query: &str) -> Option<Arc<ExecutableDocument>> {
+        self.0.get(query)
+    }
 }
 
 impl Default for Documents {

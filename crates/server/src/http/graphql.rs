@@ -322,6 +322,7 @@ async fn run(
         Ok(_) => {}
     }
     let operation_name = request.operation_name.clone();
+    let document = state.shared.documents.get(&request.query);
     let deadline = Arc::new(api::Deadline::after(state.shared.timeout));
     let run = state
         .schema
@@ -386,9 +387,14 @@ async fn run(
             ext.set("code", Code::BadUserInput.as_str());
         }
     }
-    let Ok(body) = serde_json::to_string(&response) else {
+    let Ok(mut json) = serde_json::to_value(&response) else {
         return Refusal::new(Code::Internal, "internal error").into_response(media);
     };
+    if let Some(doc) = &document {
+        let op = operation_name.as_deref();
+        api::nulls::propagate(doc, op, api::field_types(), &response.errors, &mut json);
+    }
+    let body = json.to_string();
     let mut response = (
         [(header::CONTENT_TYPE, HeaderValue::from_static(media))],
         body,
