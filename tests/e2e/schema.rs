@@ -31,17 +31,23 @@ async fn every_type_field_argument_and_value_has_a_description() {
         )
         .await;
     let builtin = ["String", "Int", "Float", "Boolean", "ID"];
+    // Apollo Federation's own types and fields (`_Service`, `_entities`…) are the
+    // federation specification's, named and described there.
+    let federation = |name: &str| name.starts_with('_') && !name.starts_with("__");
     let mut missing = Vec::new();
     let blank = |v: &Value| v.as_str().is_none_or(|s| s.trim().is_empty());
     for t in data["__schema"]["types"].as_array().unwrap() {
         let name = t["name"].as_str().unwrap();
-        if name.starts_with("__") || builtin.contains(&name) {
+        if name.starts_with("__") || builtin.contains(&name) || federation(name) {
             continue;
         }
         if blank(&t["description"]) {
             missing.push(name.to_owned());
         }
         for f in t["fields"].as_array().into_iter().flatten() {
+            if federation(f["name"].as_str().unwrap_or("")) {
+                continue;
+            }
             if blank(&f["description"]) {
                 missing.push(format!("{name}.{}", f["name"]));
             }
@@ -93,4 +99,52 @@ async fn nested_levels_cost_one_store_call_each() {
                      activities(first: 10) { nodes { project { slug } } } } } } } } } }"#;
     let (calls, _) = lookups(wider).await;
     assert_eq!(calls, 1 + 2 + 2 + 3 + 1);
+}
+
+/// The schema is an Apollo Federation v2 subgraph: `_service { sdl }` links the
+/// federation specification and keys every `Node` type by `id`, and `_entities`
+/// resolves representations, null for an id that names nothing.
+#[tokio::test]
+async fn the_schema_is_a_federation_subgraph() {
+    let app = spawn_app().await;
+    let data = app.data("{ _service { sdl } }", json!({})).await;
+    let sdl = data["_service"]["sdl"].as_str().unwrap();
+    assert!(
+        sdl.contains("@link(") && sdl.contains("specs.apollo.dev/federation/v2"),
+        "{sdl:.300}"
+    );
+    for node in [
+        "Organisation",
+        "Programme",
+        "Project",
+        "Activity",
+        "Contribution",
+        "Country",
+    ] {
+        let keyed = format!("type {node} implements Node @key(fields: \"id\")");
+        assert!(sdl.contains(&keyed), "{node} has no @key");
+    }
+    let ids = app
+        .data(
+            r#"{ project(slug: "timor-leste-stage") { id } organisation(slug: "ilo") { id } country(code: "TL") { id } }"#,
+            json!({}),
+        )
+        .await;
+    let representations = json!([
+        { "__typename": "Project", "id": ids["project"]["id"] },
+        { "__typename": "Organisation", "id": ids["organisation"]["id"] },
+        { "__typename": "Country", "id": ids["country"]["id"] },
+        { "__typename": "Project", "id": ids["organisation"]["id"] },
+    ]);
+    let data = app
+        .data(
+            r#"query ($r: [_Any!]!) { _entities(representations: $r) {
+                ... on Project { acronym } ... on Organisation { acronym } ... on Country { name } } }"#,
+            json!({ "r": representations }),
+        )
+        .await;
+    assert_eq!(
+        data["_entities"],
+        json!([{ "acronym": "STAGE" }, { "acronym": "ILO" }, { "name": "Timor-Leste" }, null])
+    );
 }

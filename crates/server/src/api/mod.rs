@@ -17,12 +17,14 @@ pub use budget::{Deadline, Lookups};
 pub use request::{Documents, Operation, Snapshot, prepare, request};
 pub use types::Query;
 
-/// The schema coopgraph serves.
+/// The schema coopgraph serves: also an Apollo Federation v2 subgraph, with
+/// `@key(fields: "id")` on every `Node` type, `_service` and `_entities`.
 pub type CoopSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
 /// Builds the schema. It holds no data: each request carries its [`Snapshot`].
 pub fn schema() -> CoopSchema {
     Schema::build(Query, EmptyMutation, EmptySubscription)
+        .enable_federation()
         .limit_depth(limits::MAX_DEPTH)
         .limit_complexity(limits::MAX_COMPLEXITY)
         .finish()

@@ -27,6 +27,7 @@ const MAX_IDS: usize = 100;
 
 /// Development-cooperation funding: who funds what, through which programme and
 /// channel, in which projects, doing which activities, where, when and for how much.
+#[derive(Default)]
 pub struct Query;
 
 /// Development-cooperation funding: who funds what, through which programme and
@@ -371,6 +372,60 @@ impl Query {
         let rows = query::funding_summary(store(ctx), group, measure, &filter, currency)
             .map_err(refused)?;
         Ok(rows.into_iter().map(FundingSummaryRow::from).collect())
+    }
+
+    /// An organisation, for a federation router.
+    #[graphql(entity)]
+    async fn find_organisation_by_id(&self, ctx: &Context<'_>, id: ID) -> Option<Organisation> {
+        match find_node(store(ctx), &id)? {
+            Node::Organisation(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// A programme, for a federation router.
+    #[graphql(entity)]
+    async fn find_programme_by_id(&self, ctx: &Context<'_>, id: ID) -> Option<Programme> {
+        match find_node(store(ctx), &id)? {
+            Node::Programme(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// A project, for a federation router.
+    #[graphql(entity)]
+    async fn find_project_by_id(&self, ctx: &Context<'_>, id: ID) -> Option<Project> {
+        match find_node(store(ctx), &id)? {
+            Node::Project(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// An activity, for a federation router.
+    #[graphql(entity)]
+    async fn find_activity_by_id(&self, ctx: &Context<'_>, id: ID) -> Option<Activity> {
+        match find_node(store(ctx), &id)? {
+            Node::Activity(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// A contribution, for a federation router.
+    #[graphql(entity)]
+    async fn find_contribution_by_id(&self, ctx: &Context<'_>, id: ID) -> Option<Contribution> {
+        match find_node(store(ctx), &id)? {
+            Node::Contribution(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// A country, for a federation router.
+    #[graphql(entity)]
+    async fn find_country_by_id(&self, ctx: &Context<'_>, id: ID) -> Option<Country> {
+        match find_node(store(ctx), &id)? {
+            Node::Country(c) => Some(c),
+            _ => None,
+        }
     }
 }
 
