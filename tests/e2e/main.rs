@@ -31,6 +31,8 @@ mod logs;
 mod persisted;
 // Request errors, syntax errors and batches as clients expect them.
 mod spec;
+// Composing coopgraph as a federation subgraph, with a real composition library.
+mod federation;
 
 use std::sync::{Arc, OnceLock};
 
