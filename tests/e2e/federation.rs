@@ -9,7 +9,10 @@ use crate::spawn_app;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_federation_router_composes_coopgraph() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/federation");
-    if !dir.join("node_modules/@theguild/federation-composition").exists() {
+    if !dir
+        .join("node_modules/@theguild/federation-composition")
+        .exists()
+    {
         let status = Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund", "--silent"])
             .current_dir(&dir)
