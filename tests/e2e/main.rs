@@ -33,6 +33,8 @@ mod persisted;
 mod spec;
 // Composing coopgraph as a federation subgraph, with a real composition library.
 mod federation;
+// Real clients: graphql-js, Apollo Client, urql.
+mod clients;
 
 use std::sync::{Arc, OnceLock};
 
