@@ -35,6 +35,8 @@ mod spec;
 mod federation;
 // Real clients: graphql-js, Apollo Client, urql.
 mod clients;
+// The playground in headless Chromium.
+mod playground;
 
 use std::sync::{Arc, OnceLock};
 
