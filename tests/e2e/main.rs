@@ -138,6 +138,45 @@ impl Reply {
     }
 }
 
+/// The Node.js package in `tests/<dir>`, its pinned dependencies installed on
+/// first use (`npm ci`), and a way to run its scripts.
+pub struct NodeTool(std::path::PathBuf);
+
+impl NodeTool {
+    /// The package in `tests/<dir>`, installed unless `node_modules/<marker>` is there.
+    pub fn new(dir: &str, marker: &str) -> Self {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests")
+            .join(dir);
+        if !path.join("node_modules").join(marker).exists() {
+            let status = std::process::Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--silent"])
+                .current_dir(&path)
+                .status()
+                .unwrap_or_else(|e| panic!("tests/{dir} needs Node.js and npm on the PATH: {e}"));
+            assert!(status.success(), "npm ci in tests/{dir} failed");
+        }
+        Self(path)
+    }
+
+    /// Runs `node <script> <args…>` off the async runtime; returns its standard
+    /// output, after asserting it succeeded (with both outputs in the message).
+    pub async fn run(&self, script: &str, args: Vec<String>) -> String {
+        let mut command = std::process::Command::new("node");
+        command.arg(script).args(args).current_dir(&self.0);
+        let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+            .await
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            output.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        stdout
+    }
+}
+
 /// A child process killed when dropped, so that a failing test does not leave a
 /// server running (holding the test runner's output open).
 pub struct Killed(pub std::process::Child);
