@@ -37,6 +37,8 @@ mod federation;
 mod clients;
 // The playground in headless Chromium.
 mod playground;
+// TypeScript types generated for the README's queries.
+mod codegen;
 
 use std::sync::{Arc, OnceLock};
 
