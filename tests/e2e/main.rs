@@ -39,6 +39,8 @@ mod clients;
 mod playground;
 // TypeScript types generated for the README's queries.
 mod codegen;
+// A federation gateway process in front of coopgraph.
+mod gateway;
 
 use std::sync::{Arc, OnceLock};
 
