@@ -2,8 +2,7 @@
 //! GraphQL, filters on the IATI transaction kinds, warnings in the log at start,
 //! and a file added and read on SIGHUP.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::json;
 
@@ -65,20 +64,12 @@ fn iati_files_alone_are_a_dataset_served_and_reloaded() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("iati")).unwrap();
     std::fs::write(dir.path().join("iati/ilo.xml"), PARENT).unwrap();
-    let mut child = crate::Killed(
-        Command::new(env!("CARGO_BIN_EXE_coopgraph"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-            .arg(dir.path())
-            .env("RUST_LOG", "info")
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut log = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let crate::Served {
+        child,
+        mut log,
+        addr,
+    } = crate::serve_binary(dir.path(), &[]);
     let mut next_line = || log.next().unwrap().unwrap();
-    let listening = next_line();
-    assert!(listening.contains("listening"), "{listening}");
     let mut line = next_line();
     while !line.contains("warning: related activity") {
         line = next_line();
@@ -89,14 +80,6 @@ fn iati_files_alone_are_a_dataset_served_and_reloaded() {
         ),
         "{line}"
     );
-    let addr = listening
-        .split("http://")
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .next()
-        .unwrap()
-        .to_owned();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let app = App {
         url: format!("http://{addr}"),

@@ -2,9 +2,6 @@
 //! client's, else a new one), and with `--log-format json` each GraphQL request
 //! is one JSON log line with its id, operation, status, duration and cache use.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
 use serde_json::{Value, json};
 
 use crate::spawn_app;
@@ -46,40 +43,15 @@ async fn every_answer_carries_a_request_id() {
 #[test]
 fn json_logs_give_each_request_a_line_with_its_id() {
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
-    let mut child = crate::Killed(
-        Command::new(env!("CARGO_BIN_EXE_coopgraph"))
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--log-format",
-                "json",
-                "--data",
-            ])
-            .arg(&data)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let crate::Served {
+        child: _child,
+        log: mut lines,
+        addr,
+    } = crate::serve_binary(&data, &["--log-format", "json"]);
     let mut next = || -> Value {
         let line = lines.next().unwrap().unwrap();
         serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
     };
-    let mut line = next();
-    while !line["message"].as_str().unwrap_or("").contains("listening") {
-        line = next();
-    }
-    let message = line["message"].as_str().unwrap().to_owned();
-    let addr = message
-        .split("http://")
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .next()
-        .unwrap()
-        .to_owned();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let client = reqwest::Client::new();
     for _ in 0..2 {

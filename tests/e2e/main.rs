@@ -181,6 +181,53 @@ impl NodeTool {
     }
 }
 
+/// `coopgraph serve` on a free port, killed when dropped: its log lines after the
+/// one that says where it listens, and that address.
+pub struct Served {
+    /// The process.
+    pub child: Killed,
+    /// Its standard output, line by line.
+    pub log: std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+    /// Where it listens, such as `127.0.0.1:40123`.
+    pub addr: String,
+}
+
+/// Starts the binary serving `data`, with `args` after `serve`.
+pub fn serve_binary(data: &std::path::Path, args: &[&str]) -> Served {
+    use std::io::BufRead;
+    let mut child = Killed(
+        std::process::Command::new(env!("CARGO_BIN_EXE_coopgraph"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .arg("--data")
+            .arg(data)
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut log = std::io::BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let line = loop {
+        let line = log
+            .next()
+            .expect("the server stopped before it listened")
+            .unwrap();
+        if line.contains("listening on http://") {
+            break line;
+        }
+    };
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap();
+    let addr = addr.to_owned();
+    Served { child, log, addr }
+}
+
 /// A child process killed when dropped, so that a failing test does not leave a
 /// server running (holding the test runner's output open).
 pub struct Killed(pub std::process::Child);

@@ -1,6 +1,5 @@
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -102,24 +101,11 @@ async fn reloads_while_queries_run_give_no_failed_or_mixed_response() {
 #[test]
 fn sighup_reloads_a_sound_dataset_refuses_a_broken_one_and_sigterm_exits_0() {
     let dir = data_copy();
-    let mut child = crate::Killed(
-        Command::new(env!("CARGO_BIN_EXE_coopgraph"))
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--drain-delay",
-                "0",
-                "--data",
-            ])
-            .arg(dir.path())
-            .env("RUST_LOG", "info")
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut log = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let crate::Served {
+        mut child,
+        mut log,
+        addr,
+    } = crate::serve_binary(dir.path(), &["--drain-delay", "0"]);
     // Lines other than the dataset's warnings (`data/rates` names withdrawn
     // currencies) and the requests' own lines.
     let mut next_line = || loop {
@@ -128,15 +114,6 @@ fn sighup_reloads_a_sound_dataset_refuses_a_broken_one_and_sigterm_exits_0() {
             break line;
         }
     };
-    let first = next_line();
-    let addr = first
-        .split("http://")
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .next()
-        .unwrap()
-        .to_owned();
     let kill = |signal: &str| {
         let ok = Command::new("kill")
             .args([signal, &child.0.id().to_string()])
@@ -262,38 +239,9 @@ async fn a_reload_picks_up_new_rates() {
 #[test]
 fn sigterm_drains_without_dropping_a_request() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
-    let mut child = crate::Killed(
-        Command::new(env!("CARGO_BIN_EXE_coopgraph"))
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--drain-delay",
-                "3",
-                "--data",
-            ])
-            .arg(&data)
-            .env("RUST_LOG", "info")
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut log = BufReader::new(child.0.stdout.take().unwrap()).lines();
-    let first = loop {
-        let line = log.next().unwrap().unwrap();
-        if line.contains("listening") {
-            break line;
-        }
-    };
-    let addr = first
-        .split("http://")
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .next()
-        .unwrap()
-        .to_owned();
+    let crate::Served {
+        mut child, addr, ..
+    } = crate::serve_binary(&data, &["--drain-delay", "3"]);
     let pid = child.0.id().to_string();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let answered = runtime.block_on(async {
