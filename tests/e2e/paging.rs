@@ -69,16 +69,18 @@ async fn pages_forwards_and_backwards_with_cursors() {
 #[tokio::test]
 async fn nested_connections_page_too() {
     let app = spawn_app().await;
-    let data = app
-        .data(
-            r#"{ project(slug: "indigenous-peoples-papua") {
-                  activities(first: 2, after: "b2Zmc2V0OjA") { totalCount nodes { position } pageInfo { hasNextPage hasPreviousPage } } } }"#,
-            json!({}),
-        )
-        .await;
+    let query = r#"query($after: String) { project(slug: "indigenous-peoples-papua") {
+          activities(first: 2, after: $after) { totalCount nodes { position } pageInfo { hasNextPage hasPreviousPage endCursor } } } }"#;
+    let first = app.data(query, json!({})).await;
+    let after = first["project"]["activities"]["pageInfo"]["endCursor"].clone();
+    let data = app.data(query, json!({ "after": after })).await;
+    let page = &data["project"]["activities"];
+    assert_eq!(page["totalCount"], 5);
+    assert_eq!(page["nodes"], json!([{ "position": 3 }, { "position": 4 }]));
     assert_eq!(
-        data["project"]["activities"],
-        json!({ "totalCount": 5, "nodes": [{ "position": 2 }, { "position": 3 }], "pageInfo": { "hasNextPage": true, "hasPreviousPage": true } })
+        page["pageInfo"]["hasPreviousPage"].as_bool(),
+        Some(true),
+        "{page}"
     );
 }
 
@@ -145,4 +147,89 @@ async fn every_type_round_trips_through_node() {
         )
         .await;
     assert_eq!(none, json!({ "node": null, "unknown": null }));
+}
+
+/// The slugs and cursors of a connection's edges.
+fn edges(conn: &Value) -> Vec<(String, Value)> {
+    conn["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["node"]["slug"].as_str().unwrap().to_owned(),
+                e["cursor"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn cursors_keep_their_place_across_a_reload() {
+    let dir = crate::reload::data_copy();
+    let (app, handle) = crate::spawn_with(coopgraph::http::Config::default()).await;
+    handle.reload(dir.path()).unwrap();
+    let root = r#"query($after: String, $before: String, $first: Int, $last: Int) {
+        projects(after: $after, before: $before, first: $first, last: $last) { edges { cursor node { slug } } } }"#;
+    let nested = r#"query($after: String, $first: Int = 1) { programme(slug: "un-trust-fund-for-human-security") {
+        projects(first: $first, after: $after) { edges { cursor node { slug } } } } }"#;
+    let by_title = edges(&app.data(root, json!({ "first": 100 })).await["projects"]);
+    let slugs: Vec<&str> = by_title.iter().map(|(s, _)| s.as_str()).collect();
+    let gone = "employers-workers-cooperation-asia-pacific";
+    let i = slugs.iter().position(|&s| s == gone).unwrap();
+    assert!(i >= 2 && i + 3 < slugs.len(), "{slugs:?}");
+    let cursor = by_title[i].1.clone();
+    let in_programme = edges(&app.data(nested, json!({})).await["programme"]["projects"]);
+    assert_eq!(
+        in_programme[0].0,
+        "trafficking-prevention-cambodia-viet-nam"
+    );
+
+    // The record the root cursor points at leaves; a project that sorts before
+    // every title, and comes first in the dataset and in its programme, arrives
+    // with a second one sorting before every title.
+    let path = dir.path().join("projects.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text
+        .find(&format!("[[project]]\nslug = \"{gone}\""))
+        .unwrap();
+    let end = start + text[start..].find("# ---").unwrap();
+    let added = r#"[[project]]
+slug = "added-first"
+title = "Aaa, added first"
+programme = "un-trust-fund-for-human-security"
+source = { document = "ilo-japan-partnership", section = "1.1" }
+
+[[project]]
+slug = "added-second"
+title = "Aab, added second"
+source = { document = "ilo-japan-partnership", section = "1.1" }
+
+"#;
+    let first = text.find("[[project]]").unwrap();
+    let text = format!(
+        "{}{added}{}{}",
+        &text[..first],
+        &text[first..start],
+        &text[end..]
+    );
+    std::fs::write(&path, text).unwrap();
+    handle.reload(dir.path()).unwrap();
+
+    // Offsets would now repeat a record; cursors continue after where the
+    // record stood, backwards and forwards.
+    let next = edges(&app.data(root, json!({ "after": cursor, "first": 3 })).await["projects"]);
+    let next: Vec<&str> = next.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(next, slugs[i + 1..i + 4]);
+    let previous = edges(&app.data(root, json!({ "before": cursor, "last": 2 })).await["projects"]);
+    let previous: Vec<&str> = previous.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(previous, slugs[i - 2..i]);
+
+    // In a list in dataset order, the record is found by its slug.
+    let after = in_programme[0].1.clone();
+    let next = edges(&app.data(nested, json!({ "after": after })).await["programme"]["projects"]);
+    let now = edges(&app.data(nested, json!({ "first": 100 })).await["programme"]["projects"]);
+    assert_eq!(now[0].0, "added-first");
+    assert_eq!(now[1].0, "trafficking-prevention-cambodia-viet-nam");
+    assert_eq!(next[0].0, now[2].0);
 }

@@ -40,7 +40,7 @@ fn query_text() -> impl Strategy<Value = String> {
         "first: 2",
         "first: 1000",
         "last: -1",
-        "after: \"b2Zmc2V0OjA\"",
+        "after: \"WzAsIngiLG51bGxd\"",
         "filter: { country: [\"VN\"] }",
         "filter: { text: \"viêt\" }",
         "search(text: \"x\")",

@@ -23,7 +23,7 @@ pub struct ContributionFilter {
 /// An order of contributions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ContributionSort {
-    /// By date (or period start), undated ones last.
+    /// By date (or period start), undated ones last, equal dates by slug.
     #[default]
     Date,
     /// By slug.
@@ -78,7 +78,7 @@ pub fn contributions(
         ContributionSort::Date => out.sort_by_key(|&id| {
             let c = s.contribution(id);
             let when = c.date.or(c.period.start());
-            (when.is_none(), when.map(|d| d.first_day()))
+            (when.is_none(), when.map(|d| d.first_day()), &c.slug)
         }),
         ContributionSort::Slug => {
             out.sort_by(|&a, &b| s.contribution(a).slug.cmp(&s.contribution(b).slug))

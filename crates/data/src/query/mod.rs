@@ -31,7 +31,7 @@ pub use projects::{ProjectFilter, projects};
 pub use search::{Hit, search};
 pub use summary::{FundingFilter, Measure, SummaryGroup, SummaryRow, Total, funding_summary};
 pub use text::TextQuery;
-pub use window::Window;
+pub use window::{Anchor, Order, Record, Window};
 
 /// Why a query cannot be answered: the client named something that is not there.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -378,3 +378,95 @@ fn paths_are_bounded_and_name_what_is_unknown() {
         assert!(path.steps.len() <= 6);
     }
 }
+
+/// Checks that each record's own anchor, in `order`, finds it in `list`.
+fn check_anchors<Id: Record>(s: &Store, list: &[Id], order: Order<Id>) {
+    let n = list.len();
+    for (i, &id) in list.iter().enumerate() {
+        let a = order.anchor(s, id, n + 7);
+        let after = Window {
+            after: Some(a.clone()),
+            first: Some(1),
+            ..Window::default()
+        };
+        assert_eq!(after.range(s, list, order), i + 1..(i + 2).min(n));
+        let before = Window {
+            before: Some(a),
+            last: Some(1),
+            ..Window::default()
+        };
+        assert_eq!(before.range(s, list, order), i.saturating_sub(1)..i);
+    }
+}
+
+#[test]
+fn anchors_find_their_records_in_every_order() {
+    let s = store();
+    let none = OrganisationFilter::default();
+    for d in [Direction::Asc, Direction::Desc] {
+        for o in [NameSort::Name, NameSort::Slug] {
+            let list = organisations(s, Which::All, &none, o, d);
+            check_anchors(s, &list, o.organisations(d));
+            let list = programmes(s, &ProgrammeFilter::default(), o, d).unwrap();
+            check_anchors(s, &list, o.programmes(d));
+        }
+        for o in [ProjectSort::Title, ProjectSort::Slug, ProjectSort::Start] {
+            let list = projects(s, &ProjectFilter::default(), o, d).unwrap();
+            check_anchors(s, &list, o.order(d));
+        }
+        for o in [ContributionSort::Date, ContributionSort::Slug] {
+            let list = contributions(s, &ContributionFilter::default(), o, d).unwrap();
+            check_anchors(s, &list, o.order(d));
+        }
+    }
+    let list = activities(s, &ActivityFilter::default()).unwrap();
+    check_anchors(s, &list, Order::Dataset);
+}
+
+#[test]
+fn an_anchor_whose_record_has_gone_keeps_its_place() {
+    let s = store();
+    let order = ProjectSort::Start.order(Direction::Asc);
+    let list = projects(
+        s,
+        &ProjectFilter::default(),
+        ProjectSort::Start,
+        Direction::Asc,
+    )
+    .unwrap();
+    // A record that started on the day the fourth did, with a slug after all
+    // others: the page after it starts after every project of that day.
+    let mut gone = order.anchor(s, list[3], 0);
+    gone.slug = "~gone".into();
+    let day = gone.key.clone();
+    let after = Window {
+        after: Some(gone),
+        ..Window::default()
+    };
+    let start = after.range(s, &list, order).start;
+    assert!(start > 3);
+    assert!(
+        list[..start]
+            .iter()
+            .all(|&p| order.anchor(s, p, 0).key <= day)
+    );
+    assert!(
+        list[start..]
+            .iter()
+            .all(|&p| order.anchor(s, p, 0).key.is_none_or(|k| Some(k) > day))
+    );
+
+    // In dataset order, only its old position is left.
+    let activities = activities(s, &ActivityFilter::default()).unwrap();
+    let gone = Anchor {
+        slug: "gone-1".into(),
+        key: None,
+        pos: 2,
+    };
+    let after = Window {
+        after: Some(gone),
+        first: Some(2),
+        ..Window::default()
+    };
+    assert_eq!(after.range(s, &activities, Order::Dataset), 2..4);
+}

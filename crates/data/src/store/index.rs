@@ -188,33 +188,34 @@ impl Index {
 
 /// Positions of `records` in each [`crate::NameSort`] order.
 fn name_orders<T>(records: &[T], key: impl Fn(&T) -> (&String, &Slug)) -> [Vec<u32>; 2] {
-    let mut by_name: Vec<(String, u32)> = records
+    let mut by_name: Vec<(String, &Slug, u32)> = records
         .iter()
         .enumerate()
-        .map(|(i, r)| (crate::fold(key(r).0), i as u32))
+        .map(|(i, r)| (crate::fold(key(r).0), key(r).1, i as u32))
         .collect();
     by_name.sort_unstable();
     let mut by_slug: Vec<u32> = (0..records.len() as u32).collect();
     by_slug.sort_unstable_by(|&a, &b| key(&records[a as usize]).1.cmp(key(&records[b as usize]).1));
-    [by_name.into_iter().map(|(_, i)| i).collect(), by_slug]
+    [by_name.into_iter().map(|(_, _, i)| i).collect(), by_slug]
 }
 
 /// The projects in each [`ProjectSort`] order.
 fn project_orders(projects: &[Project]) -> [Vec<ProjectId>; 3] {
     let ids = || (0..projects.len() as u32).map(ProjectId);
     let p = |id: &ProjectId| &projects[id.index()];
-    let mut by_title: Vec<(String, ProjectId)> =
-        ids().map(|id| (crate::fold(&p(&id).title), id)).collect();
-    by_title.sort();
+    let mut by_title: Vec<(String, &Slug, ProjectId)> = ids()
+        .map(|id| (crate::fold(&p(&id).title), &p(&id).slug, id))
+        .collect();
+    by_title.sort_unstable();
     let mut by_slug: Vec<ProjectId> = ids().collect();
     by_slug.sort_by(|a, b| p(a).slug.cmp(&p(b).slug));
     let mut by_start: Vec<ProjectId> = ids().collect();
     by_start.sort_by_key(|id| {
         let start = p(id).period.start();
-        (start.is_none(), start.map(|d| d.first_day()))
+        (start.is_none(), start.map(|d| d.first_day()), &p(id).slug)
     });
     [
-        by_title.into_iter().map(|(_, id)| id).collect(),
+        by_title.into_iter().map(|(_, _, id)| id).collect(),
         by_slug,
         by_start,
     ]

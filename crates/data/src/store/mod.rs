@@ -103,7 +103,7 @@ pub(crate) struct Slugs {
 /// An order of organisations or programmes kept ready at load time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameSort {
-    /// By folded name; equal names in dataset order.
+    /// By folded name; equal names by slug.
     Name = 0,
     /// By slug.
     Slug = 1,
@@ -112,11 +112,11 @@ pub enum NameSort {
 /// An order of projects kept ready at load time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProjectSort {
-    /// By folded title; equal titles in dataset order.
+    /// By folded title; equal titles by slug.
     Title = 0,
     /// By slug.
     Slug = 1,
-    /// By start, projects with no known start last; equal starts in dataset order.
+    /// By start, projects with no known start last; equal starts by slug.
     Start = 2,
 }
 

@@ -51,8 +51,9 @@ where
 pub struct Related<C> {
     pub level: Arc<Level<C>>,
     pub ranges: Vec<Range<usize>>,
-    /// Whatever else the computation knows per parent (a total count, …).
-    pub extra: Vec<usize>,
+    /// For each parent, where its part starts in its whole list, and how long
+    /// that list is.
+    pub extents: Vec<(usize, usize)>,
 }
 
 impl<Id: Copy + Send + Sync + 'static> Level<Id> {
@@ -110,39 +111,42 @@ impl<Id: Copy + Send + Sync + 'static> Item<Id> {
     }
 
     /// The records related to this one, computed for the whole level at once.
-    /// `load` answers, for each parent, its related records and one number of its
-    /// choosing; `window` then picks the part to hand out (a page), per parent.
+    /// `load` answers, for each parent, its related records; `window` then picks
+    /// the part of each list to hand out (a page). Answers this record's part,
+    /// where it starts in its list and how long the list is.
     pub fn related<C: Copy + Send + Sync + 'static>(
         &self,
         ctx: &Context<'_>,
         key: &str,
         load: impl FnOnce(&[Id]) -> Vec<Vec<C>>,
-        window: impl Fn(usize) -> Range<usize>,
-    ) -> (Vec<Item<C>>, usize) {
+        window: impl Fn(&[C]) -> Range<usize>,
+    ) -> (Vec<Item<C>>, usize, usize) {
         if Deadline::passed(ctx) {
-            return (Vec::new(), 0);
+            return (Vec::new(), 0, 0);
         }
         let (related, pos) = self.batch(ctx, key, |ids| {
             let lists = load(ids);
             let mut all = Vec::new();
             let mut ranges = Vec::with_capacity(lists.len());
-            let mut extra = Vec::with_capacity(lists.len());
+            let mut extents = Vec::with_capacity(lists.len());
             for list in lists {
-                let w = window(list.len());
+                let w = window(&list);
                 let start = all.len();
+                extents.push((w.start, list.len()));
                 all.extend_from_slice(&list[w]);
                 ranges.push(start..all.len());
-                extra.push(list.len());
             }
             Related {
                 level: Level::new(all),
                 ranges,
-                extra,
+                extents,
             }
         });
+        let (start, total) = related.extents[pos];
         (
             related.level.items_in(related.ranges[pos].clone()),
-            related.extra[pos],
+            start,
+            total,
         )
     }
 
@@ -154,7 +158,7 @@ impl<Id: Copy + Send + Sync + 'static> Item<Id> {
         key: &str,
         load: impl Fn(Id) -> Option<C>,
     ) -> Option<Item<C>> {
-        let (items, _) = self.related(
+        let (items, ..) = self.related(
             ctx,
             key,
             |ids| {
@@ -162,7 +166,7 @@ impl<Id: Copy + Send + Sync + 'static> Item<Id> {
                     .map(|&id| load(id).into_iter().collect())
                     .collect()
             },
-            |n| 0..n,
+            |list| 0..list.len(),
         );
         items.into_iter().next()
     }

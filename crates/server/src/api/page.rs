@@ -2,12 +2,15 @@
 //! connection and edge types.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use async_graphql::{Result, SimpleObject};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use coopgraph_data::query::Window;
+use coopgraph_data::Store;
+use coopgraph_data::query::{Anchor, Order, Record, Window};
 
+use super::batch::Item;
 use crate::error::bad_input;
 
 /// Page size when neither `first` nor `last` is given.
@@ -27,7 +30,7 @@ pub fn cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> u
 }
 
 /// Validated page arguments: the query layer's window, read from cursors.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct PageArgs(Window);
 
 impl PageArgs {
@@ -66,22 +69,25 @@ impl PageArgs {
         }))
     }
 
-    /// The part of a list of `total` records this page covers.
-    pub fn window(&self, total: usize) -> Range<usize> {
-        self.0.range(total)
+    /// The part of `list`, ordered by `order`, this page covers.
+    pub fn window<Id: Record>(&self, s: &Store, list: &[Id], order: Order<Id>) -> Range<usize> {
+        self.0.range(s, list, order)
     }
 }
 
-fn encode_cursor(offset: usize) -> String {
-    URL_SAFE_NO_PAD.encode(format!("offset:{offset}"))
+/// A cursor: a record's anchor, opaque to clients. It names the record by slug
+/// and sort key, so it keeps its place across reloads of the dataset.
+fn encode_cursor(a: &Anchor) -> String {
+    let json = serde_json::to_vec(&(a.pos, &a.slug, &a.key)).unwrap_or_default();
+    URL_SAFE_NO_PAD.encode(json)
 }
 
-fn decode_cursor(cursor: &str) -> Result<usize> {
+fn decode_cursor(cursor: &str) -> Result<Anchor> {
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| s.strip_prefix("offset:").and_then(|n| n.parse().ok()))
+        .and_then(|b| serde_json::from_slice::<(usize, String, Option<String>)>(&b).ok())
+        .map(|(pos, slug, key)| Anchor { slug, key, pos })
         .ok_or_else(|| {
             bad_input(format!(
                 "invalid cursor `{cursor}`: pass a cursor this API returned"
@@ -102,29 +108,50 @@ pub struct PageInfo {
     pub end_cursor: Option<String>,
 }
 
-/// A page of records: the records, where the page starts and how long the whole
-/// list is. The GraphQL connection types of [`connection!`] wrap it.
+/// Makes the cursor of the `i`-th record of a page, on demand.
+pub type Cursors = Arc<dyn Fn(&Store, usize) -> String + Send + Sync>;
+
+/// A page of records: the records, where the page starts, how long the whole
+/// list is, and its cursors. The GraphQL connection types of [`connection!`]
+/// wrap it.
 pub struct Page<T> {
     pub nodes: Vec<T>,
     pub start: usize,
     pub total: usize,
+    pub cursors: Cursors,
+}
+
+impl<Id: Record + Send + Sync + 'static> Page<Item<Id>> {
+    /// The page of `nodes` starting at `start` of a list of `total` records in `order`.
+    pub fn new(nodes: Vec<Item<Id>>, start: usize, total: usize, order: Order<Id>) -> Self {
+        let ids: Vec<Id> = nodes.iter().map(|n| n.id).collect();
+        let cursors: Cursors =
+            Arc::new(move |s, i| encode_cursor(&order.anchor(s, ids[i], start + i)));
+        Self {
+            nodes,
+            start,
+            total,
+            cursors,
+        }
+    }
 }
 
 impl<T> Page<T> {
     /// Where the page lies in the whole list.
-    pub fn info(&self) -> PageInfo {
+    pub fn info(&self, s: &Store) -> PageInfo {
         let end = self.start + self.nodes.len();
+        let last = self.nodes.len().checked_sub(1);
         PageInfo {
             has_next_page: end < self.total,
             has_previous_page: self.start > 0,
-            start_cursor: (!self.nodes.is_empty()).then(|| encode_cursor(self.start)),
-            end_cursor: (!self.nodes.is_empty()).then(|| encode_cursor(end - 1)),
+            start_cursor: last.map(|_| self.cursor(s, 0)),
+            end_cursor: last.map(|i| self.cursor(s, i)),
         }
     }
 
     /// The cursor of the page's `i`-th record.
-    pub fn cursor(&self, i: usize) -> String {
-        encode_cursor(self.start + i)
+    pub fn cursor(&self, s: &Store, i: usize) -> String {
+        (self.cursors)(s, i)
     }
 }
 
@@ -144,6 +171,7 @@ macro_rules! connection {
                     nodes,
                     start: p.start,
                     total: p.total,
+                    cursors: p.cursors,
                 })
             }
         }
@@ -152,13 +180,14 @@ macro_rules! connection {
         #[async_graphql::Object]
         impl $conn {
             /// The page's records with their cursors.
-            async fn edges(&self) -> Vec<$edge> {
+            async fn edges(&self, ctx: &async_graphql::Context<'_>) -> Vec<$edge> {
                 let page = &self.0;
+                let s = $crate::api::types::store(ctx);
                 page.nodes
                     .iter()
                     .enumerate()
                     .map(|(i, node)| $edge {
-                        cursor: page.cursor(i),
+                        cursor: page.cursor(s, i),
                         node: node.clone(),
                     })
                     .collect()
@@ -170,8 +199,11 @@ macro_rules! connection {
             }
 
             /// Where the page lies in the whole list.
-            async fn page_info(&self) -> $crate::api::page::PageInfo {
-                self.0.info()
+            async fn page_info(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+            ) -> $crate::api::page::PageInfo {
+                self.0.info($crate::api::types::store(ctx))
             }
 
             /// How many records the whole list holds, across all pages.
@@ -197,34 +229,28 @@ pub(crate) use connection;
 mod tests {
     use super::*;
 
-    fn args(
-        after: Option<usize>,
-        before: Option<usize>,
-        first: Option<i32>,
-        last: Option<i32>,
-    ) -> PageArgs {
-        PageArgs::new(
-            after.map(encode_cursor),
-            before.map(encode_cursor),
-            first,
-            last,
-        )
-        .unwrap()
+    #[test]
+    fn cursors_round_trip_and_refuse_garbage() {
+        let a = Anchor {
+            slug: "timor-leste-stage".into(),
+            key: Some("2003-01-01".into()),
+            pos: 7,
+        };
+        assert_eq!(decode_cursor(&encode_cursor(&a)).unwrap(), a);
+        assert!(decode_cursor("garbage").is_err());
+        assert!(decode_cursor(&URL_SAFE_NO_PAD.encode("offset:3")).is_err());
     }
 
     #[test]
-    fn cursors_and_defaults_make_the_window() {
-        assert_eq!(args(None, None, None, None).window(120), 0..50);
-        assert_eq!(args(Some(1), None, Some(2), None).window(5), 2..4);
-        assert_eq!(args(None, Some(3), None, Some(2)).window(5), 1..3);
-    }
-
-    #[test]
-    fn limits_and_cursors() {
+    fn limits() {
         assert!(PageArgs::new(None, None, Some(101), None).is_err());
         assert!(PageArgs::new(None, None, Some(-1), None).is_err());
         assert!(PageArgs::new(None, None, Some(1), Some(1)).is_err());
         assert!(PageArgs::new(Some("garbage".into()), None, None, None).is_err());
         assert!(PageArgs::new(None, None, Some(100), None).is_ok());
+        assert_eq!(
+            PageArgs::new(None, None, None, None).unwrap().0.first,
+            Some(DEFAULT_PAGE)
+        );
     }
 }

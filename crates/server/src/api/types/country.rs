@@ -1,6 +1,7 @@
 //! `Country`: a country some project works in.
 
 use async_graphql::{Context, ID, Object, Result};
+use coopgraph_data::query::Order;
 use coopgraph_macros::connections;
 use coopgraph_model::CountryCode as Code;
 
@@ -42,11 +43,18 @@ impl Country {
     #[page]
     async fn projects(&self, ctx: &Context<'_>) -> Result<ProjectConnection> {
         let s = store(ctx);
-        Ok(nested_page(ctx, &self.0, "projects", &page, |codes| {
-            s.projects_of_countries(codes)
-                .into_iter()
-                .map(<[_]>::to_vec)
-                .collect()
-        }))
+        Ok(nested_page(
+            ctx,
+            &self.0,
+            "projects",
+            &page,
+            Order::Dataset,
+            |codes| {
+                s.projects_of_countries(codes)
+                    .into_iter()
+                    .map(<[_]>::to_vec)
+                    .collect()
+            },
+        ))
     }
 }

@@ -14,6 +14,7 @@ mod values;
 
 use async_graphql::{Context, Interface, Union};
 use coopgraph_data::Store;
+use coopgraph_data::query::{Order, Record};
 
 pub use activity::Activity;
 pub use contribution::Contribution;
@@ -110,48 +111,40 @@ pub enum Recipient {
 
 /// A page of a list computed at the root: only the page's records form the first
 /// level, so nested fields cost as much as the page, not the list.
-pub fn root_page<Id, R>(ctx: &Context<'_>, ids: Vec<Id>, args: &PageArgs) -> R
+pub fn root_page<Id, R>(ctx: &Context<'_>, ids: Vec<Id>, args: &PageArgs, order: Order<Id>) -> R
 where
-    Id: Copy + Send + Sync + 'static,
+    Id: Record + Send + Sync + 'static,
     R: From<Page<Item<Id>>>,
 {
     if Deadline::passed(ctx) {
-        return R::from(Page {
-            nodes: Vec::new(),
-            start: 0,
-            total: 0,
-        });
+        return R::from(Page::new(Vec::new(), 0, 0, order));
     }
     Lookups::count(ctx);
-    let total = ids.len();
-    let w = args.window(total);
+    let w = args.window(store(ctx), &ids, order);
     let level = Level::new(ids[w.clone()].to_vec());
-    R::from(Page {
-        nodes: level.items(),
-        start: w.start,
-        total,
-    })
+    R::from(Page::new(level.items(), w.start, ids.len(), order))
 }
 
-/// A page of the records related to `item`, computed for its whole level at once.
+/// A page of the records related to `item`, in `order`, computed for its whole
+/// level at once.
 pub fn nested_page<P, C, R>(
     ctx: &Context<'_>,
     item: &Item<P>,
     key: &str,
     args: &PageArgs,
+    order: Order<C>,
     load: impl FnOnce(&[P]) -> Vec<Vec<C>>,
 ) -> R
 where
     P: Copy + Send + Sync + 'static,
-    C: Copy + Send + Sync + 'static,
+    C: Record + Send + Sync + 'static,
     R: From<Page<Item<C>>>,
 {
-    let (nodes, total) = item.related(ctx, &format!("{key}{args:?}"), load, |n| args.window(n));
-    R::from(Page {
-        nodes,
-        start: args.window(total).start,
-        total,
-    })
+    let s = store(ctx);
+    let (nodes, start, total) = item.related(ctx, &format!("{key}{args:?}"), load, |list| {
+        args.window(s, list, order)
+    });
+    R::from(Page::new(nodes, start, total, order))
 }
 
 /// Every record related to `item`, computed for its whole level at once.
@@ -166,7 +159,7 @@ where
     C: Copy + Send + Sync + 'static,
     T: From<Item<C>>,
 {
-    item.related(ctx, key, load, |n| 0..n)
+    item.related(ctx, key, load, |list| 0..list.len())
         .0
         .into_iter()
         .map(T::from)

@@ -1,6 +1,7 @@
 //! `Organisation`: any actor, and the filter over organisations.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
+use coopgraph_data::query::Order;
 use coopgraph_macros::connections;
 use coopgraph_model::{self as model, OrganisationId, Recipient};
 
@@ -122,6 +123,7 @@ impl Organisation {
             &self.0,
             &format!("programmes{role:?}"),
             &page,
+            Order::Dataset,
             |ids| {
                 s.programmes_of(ids)
                     .into_iter()
@@ -145,6 +147,7 @@ impl Organisation {
             &self.0,
             &format!("projects{role:?}"),
             &page,
+            Order::Dataset,
             |ids| {
                 s.projects_of_organisations(ids)
                     .into_iter()
@@ -163,6 +166,7 @@ impl Organisation {
             &self.0,
             "contributionsMade",
             &page,
+            Order::Dataset,
             |ids| {
                 s.contributions_from(ids)
                     .into_iter()
@@ -181,6 +185,7 @@ impl Organisation {
             &self.0,
             "contributionsReceived",
             &page,
+            Order::Dataset,
             |ids| {
                 let to: Vec<_> = ids.iter().map(|&o| Recipient::Organisation(o)).collect();
                 s.contributions_to(&to)

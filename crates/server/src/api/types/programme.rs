@@ -1,6 +1,7 @@
 //! `Programme`: a named vehicle under which projects run, and its filter.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
+use coopgraph_data::query::Order;
 use coopgraph_macros::connections;
 use coopgraph_model::{self as model, ProgrammeId, Recipient};
 
@@ -137,12 +138,19 @@ impl Programme {
     #[page]
     async fn projects(&self, ctx: &Context<'_>) -> Result<ProjectConnection> {
         let s = store(ctx);
-        Ok(nested_page(ctx, &self.0, "projects", &page, |ids| {
-            s.projects_of_programmes(ids)
-                .into_iter()
-                .map(<[_]>::to_vec)
-                .collect()
-        }))
+        Ok(nested_page(
+            ctx,
+            &self.0,
+            "projects",
+            &page,
+            Order::Dataset,
+            |ids| {
+                s.projects_of_programmes(ids)
+                    .into_iter()
+                    .map(<[_]>::to_vec)
+                    .collect()
+            },
+        ))
     }
 
     /// The contributions paid to it, in the order of the dataset.
@@ -154,6 +162,7 @@ impl Programme {
             &self.0,
             "contributionsReceived",
             &page,
+            Order::Dataset,
             |ids| {
                 let to: Vec<_> = ids.iter().map(|&p| Recipient::Programme(p)).collect();
                 s.contributions_to(&to)

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use coopgraph_data::query;
+use coopgraph_data::query::Order;
 use coopgraph_macros::connections;
 use coopgraph_model::{self as model, ProjectId, Recipient};
 
@@ -209,12 +210,19 @@ impl Project {
     #[page]
     async fn activities(&self, ctx: &Context<'_>) -> Result<ActivityConnection> {
         let s = store(ctx);
-        Ok(nested_page(ctx, &self.0, "activities", &page, |ids| {
-            s.activities_of(ids)
-                .into_iter()
-                .map(<[_]>::to_vec)
-                .collect()
-        }))
+        Ok(nested_page(
+            ctx,
+            &self.0,
+            "activities",
+            &page,
+            Order::Dataset,
+            |ids| {
+                s.activities_of(ids)
+                    .into_iter()
+                    .map(<[_]>::to_vec)
+                    .collect()
+            },
+        ))
     }
 
     /// The contributions paid to it, in the order of the dataset.
@@ -226,6 +234,7 @@ impl Project {
             &self.0,
             "contributionsReceived",
             &page,
+            Order::Dataset,
             |ids| {
                 let to: Vec<_> = ids.iter().map(|&p| Recipient::Project(p)).collect();
                 s.contributions_to(&to)

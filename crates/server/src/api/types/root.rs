@@ -20,7 +20,7 @@ use crate::api::id::{self, Kind};
 use crate::api::scalars::{CountryCode, CurrencyCode};
 use crate::error::{bad_input, refused};
 use coopgraph_data::IatiRecord;
-use coopgraph_data::query::{self, Hit};
+use coopgraph_data::query::{self, Hit, Order};
 
 /// The most ids `nodes` takes, and the most results `search` returns.
 const MAX_IDS: usize = 100;
@@ -147,7 +147,12 @@ impl Query {
             order.field.into(),
             order.direction.into(),
         );
-        Ok(root_page(ctx, ids, &page))
+        Ok(root_page(
+            ctx,
+            ids,
+            &page,
+            coopgraph_data::NameSort::from(order.field).organisations(order.direction.into()),
+        ))
     }
 
     /// Donors: organisations with a FUNDING role anywhere (funding a programme or
@@ -170,7 +175,12 @@ impl Query {
             order.field.into(),
             order.direction.into(),
         );
-        Ok(root_page(ctx, ids, &page))
+        Ok(root_page(
+            ctx,
+            ids,
+            &page,
+            coopgraph_data::NameSort::from(order.field).organisations(order.direction.into()),
+        ))
     }
 
     /// Programmes, by name unless `orderBy` says otherwise.
@@ -190,7 +200,12 @@ impl Query {
             order.direction.into(),
         )
         .map_err(refused)?;
-        Ok(root_page(ctx, ids, &page))
+        Ok(root_page(
+            ctx,
+            ids,
+            &page,
+            coopgraph_data::NameSort::from(order.field).programmes(order.direction.into()),
+        ))
     }
 
     /// Projects, by title unless `orderBy` says otherwise.
@@ -210,7 +225,12 @@ impl Query {
             order.direction.into(),
         )
         .map_err(refused)?;
-        Ok(root_page(ctx, ids, &page))
+        Ok(root_page(
+            ctx,
+            ids,
+            &page,
+            coopgraph_data::ProjectSort::from(order.field).order(order.direction.into()),
+        ))
     }
 
     /// Activities, by project in dataset order, then in work-plan order.
@@ -222,7 +242,7 @@ impl Query {
     ) -> Result<ActivityConnection> {
         let filter = filter.unwrap_or_default().into();
         let ids = query::activities(store(ctx), &filter).map_err(refused)?;
-        Ok(root_page(ctx, ids, &page))
+        Ok(root_page(ctx, ids, &page, Order::Dataset))
     }
 
     /// Contributions, oldest first unless `orderBy` says otherwise.
@@ -244,7 +264,12 @@ impl Query {
             order.direction.into(),
         )
         .map_err(refused)?;
-        Ok(root_page(ctx, ids, &page))
+        Ok(root_page(
+            ctx,
+            ids,
+            &page,
+            query::ContributionSort::from(order.field).order(order.direction.into()),
+        ))
     }
 
     /// Every country some project works in, by code.
