@@ -65,12 +65,26 @@ fn json_logs_give_each_request_a_line_with_its_id() {
         assert_eq!(r.unwrap().status(), 200);
     }
     let mut seen = Vec::new();
+    let mut not_planned = Vec::new();
     while seen.len() < 2 {
         let line = next();
         if line["target"] == "coopgraph::request" {
             seen.push(line);
+        } else if line["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not planned"))
+        {
+            not_planned.push(line);
         }
     }
+    // `countries` is outside the compiled path: the log says so, once.
+    assert_eq!(not_planned.len(), 1, "{not_planned:?}");
+    assert_eq!(not_planned[0]["why"], "the field `Query.countries`");
+    assert_eq!(seen[0]["executor"], "reference");
+    assert_eq!(
+        seen[1]["executor"], "",
+        "the cache answered: no executor ran"
+    );
     for line in &seen {
         assert_eq!(line["request_id"], "trace-42", "{line}");
         assert_eq!(line["operation"], "Countries", "{line}");

@@ -5,6 +5,8 @@
 mod queries;
 // Paging forwards and backwards with cursors, and `node` round trips.
 mod paging;
+
+mod differential;
 // Bad requests and bad arguments: what the client gets back.
 mod errors;
 // The graphql-http audit suite, run by Node against the live app.
@@ -109,6 +111,7 @@ impl App {
             .send()
             .await
             .unwrap();
+        differential::check(&body).await;
         Reply::read(r).await
     }
 

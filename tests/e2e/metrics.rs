@@ -63,3 +63,40 @@ async fn metrics_count_requests_by_operation_and_outcome() {
     assert_eq!(v(r#"coopgraph_dataset_records{type="project"}"#), projects);
     assert_eq!(v("coopgraph_dataset_version"), 0.0);
 }
+
+#[tokio::test]
+async fn metrics_and_logs_say_which_executor_answered() {
+    let config = coopgraph::http::Config {
+        cache_bytes: 0,
+        ..Default::default()
+    };
+    let (app, _) = crate::spawn_with(config).await;
+    // The reference executor answers a document first; its plan after.
+    let planned = json!({ "query": "{ donors(first: 2) { nodes { name } } }" });
+    for _ in 0..3 {
+        assert_eq!(app.post(planned.clone()).await.status, 200);
+    }
+    // Outside the planned fields: the reference executor, every time.
+    let search = json!({ "query": "{ search(text: \"japan\") { __typename } }" });
+    for _ in 0..2 {
+        assert_eq!(app.post(search.clone()).await.status, 200);
+    }
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let v = |s: &str| value(&text, s).unwrap_or_else(|| panic!("no {s} in\n{text}"));
+    assert_eq!(
+        v(r#"coopgraph_graphql_executions_total{executor="compiled"}"#),
+        2.0
+    );
+    assert_eq!(
+        v(r#"coopgraph_graphql_executions_total{executor="reference"}"#),
+        3.0
+    );
+}

@@ -120,3 +120,21 @@ async fn a_field_error_on_a_non_null_field_nulls_its_nearest_nullable_ancestor()
     );
     assert_eq!(data["stage"], Value::Null);
 }
+
+#[tokio::test]
+async fn a_condition_left_out_takes_its_default() {
+    let app = spawn_app().await;
+    let query = "query ($with: Boolean = true, $without: Boolean = false) {
+        countries @include(if: $with) { code } projects(first: 1) @include(if: $without) { totalCount } }";
+    // Twice: the reference executor answers first, the compiled plan after.
+    for _ in 0..2 {
+        let data = app.data(query, json!({})).await;
+        assert!(
+            data["countries"].as_array().is_some_and(|c| !c.is_empty()),
+            "{data}"
+        );
+        assert!(data.get("projects").is_none(), "{data}");
+        let data = app.data(query, json!({ "with": false })).await;
+        assert!(data.get("countries").is_none(), "{data}");
+    }
+}

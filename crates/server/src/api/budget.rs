@@ -51,11 +51,13 @@ impl Deadline {
 
     /// Whether the request behind `ctx` is past its deadline; marks it if so.
     pub fn passed(ctx: &Context<'_>) -> bool {
-        let Some(d) = ctx.data_opt::<Arc<Deadline>>() else {
-            return false;
-        };
-        if d.expired() || std::time::Instant::now() >= d.at {
-            d.expired.store(true, Ordering::Relaxed);
+        ctx.data_opt::<Arc<Deadline>>().is_some_and(|d| d.check())
+    }
+
+    /// Whether the deadline has passed; marks the request expired if so.
+    pub fn check(&self) -> bool {
+        if self.expired() || std::time::Instant::now() >= self.at {
+            self.expired.store(true, Ordering::Relaxed);
             return true;
         }
         false

@@ -7,6 +7,7 @@ mod id;
 pub mod limits;
 pub mod nulls;
 mod page;
+mod plan;
 mod request;
 mod scalars;
 mod types;
@@ -14,6 +15,7 @@ mod types;
 use async_graphql::{EmptyMutation, EmptySubscription, Schema};
 
 pub use budget::{Deadline, Lookups};
+pub use plan::{Both, Planned, Plans, both};
 pub use request::{Documents, Operation, Snapshot, prepare, request};
 pub use types::Query;
 

@@ -40,6 +40,18 @@ impl FieldTypes {
         }
         Self(map)
     }
+
+    /// The named type of a field, lists and non-null stripped, if the schema has
+    /// the field.
+    pub fn named_type(&self, ty: &str, field: &str) -> Option<String> {
+        let mut t = &self.0.get(&(ty.to_owned(), field.to_owned()))?.base;
+        loop {
+            match t {
+                BaseType::Named(n) => return Some(n.to_string()),
+                BaseType::List(inner) => t = &inner.base,
+            }
+        }
+    }
 }
 
 /// The field a response key names in a selection set, with the type it is

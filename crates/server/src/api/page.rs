@@ -77,7 +77,7 @@ impl PageArgs {
 
 /// A cursor: a record's anchor, opaque to clients. It names the record by slug
 /// and sort key, so it keeps its place across reloads of the dataset.
-fn encode_cursor(a: &Anchor) -> String {
+pub(crate) fn encode_cursor(a: &Anchor) -> String {
     let json = serde_json::to_vec(&(a.pos, &a.slug, &a.key)).unwrap_or_default();
     URL_SAFE_NO_PAD.encode(json)
 }

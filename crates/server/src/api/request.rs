@@ -79,6 +79,17 @@ pub fn prepare(
         Some(name) => ops.find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
         None => ops.next(),
     };
+    // A variable the request leaves out takes its default, as the specification
+    // says; async-graphql's executor applies defaults to arguments but not to
+    // `@skip`/`@include`, which would skip a field whose condition defaults to true.
+    if let Some((_, op)) = selected {
+        for def in &op.node.variable_definitions {
+            let (name, default) = (&def.node.name.node, &def.node.default_value);
+            if let (Some(default), None) = (default, request.variables.get(name)) {
+                request.variables.insert(name.clone(), default.node.clone());
+            }
+        }
+    }
     Ok(match selected {
         Some((_, op)) if op.node.ty != OperationType::Query => Operation::Other,
         _ => Operation::Query,

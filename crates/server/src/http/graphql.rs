@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::metrics::Observed;
 use super::persisted::Persisted;
 use super::{AppState, Current, Handle};
-use crate::api::{self, Operation};
+use crate::api::{self, Operation, Planned};
 use crate::cache::{Answer, Key, Method};
 use crate::error::{Code, GRAPHQL_RESPONSE, JSON, Refusal};
 
@@ -31,7 +31,7 @@ pub(super) async fn get(
     let via = Via::Get(headers.get(header::IF_NONE_MATCH).cloned());
     let cached = state.cached(Method::Get, raw.as_bytes());
     if let Some(answer) = &cached.answer {
-        return hit(answered(answer, media, &via), answer);
+        return hit(respond(answer, media, &via), answer);
     }
     let persisted = &state.shared.persisted;
     match parse_params(raw).and_then(|map| read_request(map, persisted)) {
@@ -78,7 +78,7 @@ pub(super) async fn post(
 async fn one(state: &AppState, body: &[u8], media: &'static str) -> Response {
     let cached = state.cached(Method::Post, body);
     if let Some(answer) = &cached.answer {
-        return hit(answered(answer, media, &Via::Post), answer);
+        return hit(respond(answer, media, &Via::Post), answer);
     }
     match parse_body(body, &state.shared.persisted) {
         Ok(request) => execute(state, request, media, Via::Post, cached).await,
@@ -295,6 +295,25 @@ async fn execute(
     response
 }
 
+/// Which executor answered, for the metrics and the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Executor {
+    /// A compiled plan.
+    Compiled,
+    /// async-graphql's executor.
+    Reference,
+}
+
+impl Executor {
+    /// The label metrics and logs use.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Executor::Compiled => "compiled",
+            Executor::Reference => "reference",
+        }
+    }
+}
+
 /// Marks an answer with field errors, for the metrics.
 #[derive(Clone, Copy)]
 struct FieldErrors;
@@ -324,6 +343,32 @@ async fn run(
     let operation_name = request.operation_name.clone();
     let document = state.shared.documents.get(&request.query);
     let deadline = Arc::new(api::Deadline::after(state.shared.timeout));
+    if let Some(doc) = &document {
+        match state
+            .shared
+            .plans
+            .run(doc, &request, &current.store, &deadline)
+        {
+            Planned::Answer(body) => {
+                let answer = keep(state, key, operation_name, body);
+                return answered(&answer, media, &via, Executor::Compiled);
+            }
+            Planned::Expired => {
+                return Refusal::new(Code::Timeout, "the request took too long")
+                    .into_response(media);
+            }
+            Planned::Reference(why) => {
+                if let Some(why) = why {
+                    tracing::info!(
+                        operation = operation_name.as_deref().unwrap_or(""),
+                        why,
+                        "the reference executor answers this document: not planned"
+                    );
+                }
+            }
+        }
+    }
+    let query = request.query.clone();
     let run = state
         .schema
         .execute(api::request(request, current.store).data(deadline.clone()));
@@ -332,16 +377,16 @@ async fn run(
         return Refusal::new(Code::Timeout, "the request took too long").into_response(media);
     };
     if response.errors.is_empty() {
+        state
+            .shared
+            .plans
+            .validated(&query, operation_name.as_deref());
         // Serialised straight from the response, so fields keep the query's order.
         let Ok(body) = serde_json::to_vec(&response) else {
             return Refusal::new(Code::Internal, "internal error").into_response(media);
         };
-        let mut answer = Answer::new(body.into());
-        answer.operation = operation_name.map(Into::into);
-        if let Some(key) = key {
-            state.shared.cache.insert(key, answer.clone());
-        }
-        return answered(&answer, media, &via);
+        let answer = keep(state, key, operation_name, body);
+        return answered(&answer, media, &via, Executor::Reference);
     }
     // Errors with no path were raised before execution, once the document was
     // parsed and within the limits: the document does not fit the schema. That
@@ -401,12 +446,31 @@ async fn run(
     )
         .into_response();
     response.extensions_mut().insert(FieldErrors);
+    response.extensions_mut().insert(Executor::Reference);
     response
 }
 
-/// A successful answer. Over GET it carries its entity tag and may be
-/// revalidated: a matching `If-None-Match` gets 304 and no body.
-fn answered(answer: &Answer, media: &'static str, via: &Via) -> Response {
+/// A successful answer's body, kept in the response cache when it is on.
+fn keep(state: &AppState, key: Option<Key>, operation: Option<String>, body: Vec<u8>) -> Answer {
+    let mut answer = Answer::new(body.into());
+    answer.operation = operation.map(Into::into);
+    if let Some(key) = key {
+        state.shared.cache.insert(key, answer.clone());
+    }
+    answer
+}
+
+/// A successful answer, marked with the executor that gave it. Over GET it
+/// carries its entity tag and may be revalidated: a matching `If-None-Match`
+/// gets 304 and no body.
+fn answered(answer: &Answer, media: &'static str, via: &Via, executor: Executor) -> Response {
+    let mut response = respond(answer, media, via);
+    response.extensions_mut().insert(executor);
+    response
+}
+
+/// An answer as it goes out, from the executor or the response cache.
+fn respond(answer: &Answer, media: &'static str, via: &Via) -> Response {
     let Via::Get(if_none_match) = via else {
         return (
             [(header::CONTENT_TYPE, HeaderValue::from_static(media))],

@@ -21,6 +21,7 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 use super::AppState;
+use super::graphql::Executor;
 use crate::error::Code;
 
 /// The most distinct operation names counted apart; later ones count as `other`,
@@ -45,6 +46,11 @@ struct RequestLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ExecutorLabels {
+    executor: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RecordLabels {
     r#type: String,
 }
@@ -53,6 +59,7 @@ struct RecordLabels {
 pub(crate) struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
+    executions: Family<ExecutorLabels, Counter>,
     latency: Histogram,
     cache_hits: Counter,
     cache_misses: Counter,
@@ -71,6 +78,12 @@ impl Metrics {
             "graphql_requests",
             "GraphQL requests by operation name and outcome (ok, field_errors, not_modified, refused, busy, timeout, internal)",
             requests.clone(),
+        );
+        let executions = Family::<ExecutorLabels, Counter>::default();
+        registry.register(
+            "graphql_executions",
+            "GraphQL operations executed, by executor: a compiled plan, or async-graphql's reference executor for what the planner does not cover",
+            executions.clone(),
         );
         let latency = Histogram::new(exponential_buckets(0.000_1, 2.0, 18));
         registry.register(
@@ -117,6 +130,7 @@ impl Metrics {
         Self {
             registry,
             requests,
+            executions,
             latency,
             cache_hits,
             cache_misses,
@@ -217,6 +231,13 @@ pub(crate) async fn observe(
         outcome: outcome.to_owned(),
     };
     m.requests.get_or_create(&labels).inc();
+    let executor = response.extensions().get::<Executor>().map(|e| e.as_str());
+    if let Some(executor) = executor {
+        let labels = ExecutorLabels {
+            executor: executor.to_owned(),
+        };
+        m.executions.get_or_create(&labels).inc();
+    }
     tracing::info!(
         target: "coopgraph::request",
         request_id,
@@ -224,6 +245,7 @@ pub(crate) async fn observe(
         status = response.status().as_u16(),
         outcome,
         duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+        executor = executor.unwrap_or(""),
         cache = match observed.cache_hit {
             Some(true) => "hit",
             Some(false) => "miss",

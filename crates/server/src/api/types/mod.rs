@@ -21,10 +21,15 @@ pub use contribution::Contribution;
 pub use country::Country;
 pub use enums::*;
 pub use organisation::Organisation;
+pub(crate) use organisation::with_role;
 pub use paths::FundingPath;
 pub use programme::Programme;
 pub use project::Project;
 pub use root::Query;
+pub(crate) use root::{
+    activities as root_activities, organisations as root_organisations,
+    programmes as root_programmes, projects as root_projects,
+};
 pub use values::*;
 
 use super::Snapshot;

@@ -203,7 +203,7 @@ impl Organisation {
 }
 
 /// The records of a participation list, keeping those in `role` when given.
-pub(super) fn with_role<T: Copy>(list: &[(T, model::Role)], role: Option<model::Role>) -> Vec<T> {
+pub(crate) fn with_role<T: Copy>(list: &[(T, model::Role)], role: Option<model::Role>) -> Vec<T> {
     list.iter()
         .filter(|(_, r)| role.is_none_or(|role| *r == role))
         .map(|(id, _)| *id)

@@ -19,8 +19,10 @@ use crate::api::budget::Lookups;
 use crate::api::id::{self, Kind};
 use crate::api::scalars::{CountryCode, CurrencyCode};
 use crate::error::{bad_input, refused};
-use coopgraph_data::IatiRecord;
+use coopgraph_data::query::QueryError;
 use coopgraph_data::query::{self, Hit, Order};
+use coopgraph_data::{IatiRecord, NameSort, ProjectSort, Store};
+use coopgraph_model::{ActivityId, OrganisationId, ProgrammeId, ProjectId};
 
 /// The most ids `nodes` takes, and the most results `search` returns.
 const MAX_IDS: usize = 100;
@@ -138,21 +140,8 @@ impl Query {
             OrganisationOrder,
         >,
     ) -> Result<OrganisationConnection> {
-        let order = order_by.unwrap_or_default();
-        let filter = filter.unwrap_or_default().into();
-        let ids = query::organisations(
-            store(ctx),
-            query::Which::All,
-            &filter,
-            order.field.into(),
-            order.direction.into(),
-        );
-        Ok(root_page(
-            ctx,
-            ids,
-            &page,
-            coopgraph_data::NameSort::from(order.field).organisations(order.direction.into()),
-        ))
+        let (ids, order) = organisations(store(ctx), query::Which::All, filter, order_by);
+        Ok(root_page(ctx, ids, &page, order))
     }
 
     /// Donors: organisations with a FUNDING role anywhere (funding a programme or
@@ -166,21 +155,8 @@ impl Query {
             OrganisationOrder,
         >,
     ) -> Result<OrganisationConnection> {
-        let order = order_by.unwrap_or_default();
-        let filter = filter.unwrap_or_default().into();
-        let ids = query::organisations(
-            store(ctx),
-            query::Which::Donors,
-            &filter,
-            order.field.into(),
-            order.direction.into(),
-        );
-        Ok(root_page(
-            ctx,
-            ids,
-            &page,
-            coopgraph_data::NameSort::from(order.field).organisations(order.direction.into()),
-        ))
+        let (ids, order) = organisations(store(ctx), query::Which::Donors, filter, order_by);
+        Ok(root_page(ctx, ids, &page, order))
     }
 
     /// Programmes, by name unless `orderBy` says otherwise.
@@ -191,21 +167,8 @@ impl Query {
         #[graphql(desc = "Which programmes.")] filter: Option<ProgrammeFilter>,
         #[graphql(desc = "How to sort them; by name by default.")] order_by: Option<ProgrammeOrder>,
     ) -> Result<ProgrammeConnection> {
-        let order = order_by.unwrap_or_default();
-        let filter = filter.unwrap_or_default().into();
-        let ids = query::programmes(
-            store(ctx),
-            &filter,
-            order.field.into(),
-            order.direction.into(),
-        )
-        .map_err(refused)?;
-        Ok(root_page(
-            ctx,
-            ids,
-            &page,
-            coopgraph_data::NameSort::from(order.field).programmes(order.direction.into()),
-        ))
+        let (ids, order) = programmes(store(ctx), filter, order_by).map_err(refused)?;
+        Ok(root_page(ctx, ids, &page, order))
     }
 
     /// Projects, by title unless `orderBy` says otherwise.
@@ -216,21 +179,8 @@ impl Query {
         #[graphql(desc = "Which projects.")] filter: Option<ProjectFilter>,
         #[graphql(desc = "How to sort them; by title by default.")] order_by: Option<ProjectOrder>,
     ) -> Result<ProjectConnection> {
-        let order = order_by.unwrap_or_default();
-        let filter = filter.unwrap_or_default().into();
-        let ids = query::projects(
-            store(ctx),
-            &filter,
-            order.field.into(),
-            order.direction.into(),
-        )
-        .map_err(refused)?;
-        Ok(root_page(
-            ctx,
-            ids,
-            &page,
-            coopgraph_data::ProjectSort::from(order.field).order(order.direction.into()),
-        ))
+        let (ids, order) = projects(store(ctx), filter, order_by).map_err(refused)?;
+        Ok(root_page(ctx, ids, &page, order))
     }
 
     /// Activities, by project in dataset order, then in work-plan order.
@@ -240,9 +190,8 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "Which activities.")] filter: Option<ActivityFilter>,
     ) -> Result<ActivityConnection> {
-        let filter = filter.unwrap_or_default().into();
-        let ids = query::activities(store(ctx), &filter).map_err(refused)?;
-        Ok(root_page(ctx, ids, &page, Order::Dataset))
+        let (ids, order) = activities(store(ctx), filter).map_err(refused)?;
+        Ok(root_page(ctx, ids, &page, order))
     }
 
     /// Contributions, oldest first unless `orderBy` says otherwise.
@@ -473,4 +422,53 @@ fn find_node(s: &coopgraph_data::Store, id: &ID) -> Option<Node> {
             Node::Country(Country(Item::single(code)))
         }
     })
+}
+
+/// The organisations (or donors) a root list holds, and their order.
+pub(crate) fn organisations(
+    s: &Store,
+    which: query::Which,
+    filter: Option<OrganisationFilter>,
+    order: Option<OrganisationOrder>,
+) -> (Vec<OrganisationId>, Order<OrganisationId>) {
+    let order = order.unwrap_or_default();
+    let (field, direction) = (NameSort::from(order.field), order.direction.into());
+    let filter = filter.unwrap_or_default().into();
+    let ids = query::organisations(s, which, &filter, field, direction);
+    (ids, field.organisations(direction))
+}
+
+/// The programmes a root list holds, and their order.
+pub(crate) fn programmes(
+    s: &Store,
+    filter: Option<ProgrammeFilter>,
+    order: Option<ProgrammeOrder>,
+) -> Result<(Vec<ProgrammeId>, Order<ProgrammeId>), QueryError> {
+    let order = order.unwrap_or_default();
+    let (field, direction) = (NameSort::from(order.field), order.direction.into());
+    let filter = filter.unwrap_or_default().into();
+    let ids = query::programmes(s, &filter, field, direction)?;
+    Ok((ids, field.programmes(direction)))
+}
+
+/// The projects a root list holds, and their order.
+pub(crate) fn projects(
+    s: &Store,
+    filter: Option<ProjectFilter>,
+    order: Option<ProjectOrder>,
+) -> Result<(Vec<ProjectId>, Order<ProjectId>), QueryError> {
+    let order = order.unwrap_or_default();
+    let (field, direction) = (ProjectSort::from(order.field), order.direction.into());
+    let filter = filter.unwrap_or_default().into();
+    let ids = query::projects(s, &filter, field, direction)?;
+    Ok((ids, field.order(direction)))
+}
+
+/// The activities a root list holds, in dataset order.
+pub(crate) fn activities(
+    s: &Store,
+    filter: Option<ActivityFilter>,
+) -> Result<(Vec<ActivityId>, Order<ActivityId>), QueryError> {
+    let filter = filter.unwrap_or_default().into();
+    Ok((query::activities(s, &filter)?, Order::Dataset))
 }

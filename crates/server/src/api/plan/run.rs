@@ -1,0 +1,597 @@
+//! Running a plan: arguments bound from the request's variables, then every
+//! level resolved with one store call per relation (as the reference executor
+//! batches), then the response written depth first into one buffer.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::ops::Range;
+
+use async_graphql::{InputType, Name, Variables};
+use async_graphql_value::{ConstValue, Value};
+use coopgraph_data::Store;
+use coopgraph_data::query::{Order, Record, Which};
+use coopgraph_model::{self as model, ActivityId, OrganisationId, ProgrammeId, ProjectId};
+
+use super::compile::{
+    Args, Conn, ConnField, Cost, EdgeField, Inline, Leaf, Node, Op, PageField, Plan, Rel, Sel,
+};
+use crate::api::budget::Deadline;
+use crate::api::id::{Kind, encode};
+use crate::api::limits::MAX_COMPLEXITY;
+use crate::api::page::{PageArgs, cost, encode_cursor};
+use crate::api::types::{self, Role};
+
+/// Why a plan stopped before answering.
+#[derive(Debug)]
+pub(super) enum Stop {
+    /// Something the reference executor answers (an error, mostly); the reason.
+    Reference(&'static str),
+    /// The request ran past its deadline.
+    Expired,
+}
+
+type Step<T> = Result<T, Stop>;
+
+/// One request's plan, variables, store and deadline.
+pub(super) struct Run<'a> {
+    pub plan: &'a Plan,
+    pub vars: &'a Variables,
+    pub store: &'a Store,
+    pub deadline: &'a Deadline,
+}
+
+/// The objects a selection is written for.
+#[derive(Clone, Copy)]
+enum Obj<'s> {
+    Query,
+    Organisation(OrganisationId),
+    Programme(ProgrammeId),
+    Project(ProjectId),
+    Activity(ActivityId),
+    Country(model::CountryCode),
+    Participation(&'s model::Participation),
+    Period(model::Period),
+    Money(&'s model::Money),
+}
+
+impl Obj<'_> {
+    fn of(node: Node, id: u32) -> Self {
+        match node {
+            Node::Organisation => Obj::Organisation(OrganisationId(id)),
+            Node::Programme => Obj::Programme(ProgrammeId(id)),
+            Node::Project => Obj::Project(ProjectId(id)),
+            Node::Activity => Obj::Activity(ActivityId(id)),
+        }
+    }
+}
+
+/// What a level's relations resolved to, one entry per field of its selection.
+struct Level(Vec<Option<Batch>>);
+
+/// The records one relation field gives every object of a level, end to end:
+/// each object owns a range, starting at some position of its whole list.
+struct Batch {
+    ids: Vec<u32>,
+    ranges: Vec<Range<usize>>,
+    extents: Vec<(usize, usize)>,
+    order: Orders,
+    /// The next levels: one per node selection of the connection.
+    levels: Vec<Level>,
+}
+
+/// A connection's order, for its cursors.
+enum Orders {
+    None,
+    Organisation(Order<OrganisationId>),
+    Programme(Order<ProgrammeId>),
+    Project(Order<ProjectId>),
+    Activity(Order<ActivityId>),
+}
+
+impl Orders {
+    fn cursor(&self, s: &Store, id: u32, pos: usize) -> Option<String> {
+        let anchor = match self {
+            Orders::None => return None,
+            Orders::Organisation(o) => o.anchor(s, OrganisationId(id), pos),
+            Orders::Programme(o) => o.anchor(s, ProgrammeId(id), pos),
+            Orders::Project(o) => o.anchor(s, ProjectId(id), pos),
+            Orders::Activity(o) => o.anchor(s, ActivityId(id), pos),
+        };
+        Some(encode_cursor(&anchor))
+    }
+}
+
+impl Run<'_> {
+    /// The response, `{"data":…}`, as bytes.
+    pub fn execute(&self) -> Step<Vec<u8>> {
+        let price = self.price(&self.plan.cost)?;
+        if price > MAX_COMPLEXITY {
+            return Err(Stop::Reference("over the complexity limit"));
+        }
+        let level = self.resolve(&self.plan.root, &[Obj::Query])?;
+        let mut out = Vec::with_capacity(1024);
+        out.extend_from_slice(b"{\"data\":");
+        self.object(&mut out, &self.plan.root, Obj::Query, &level, 0);
+        out.push(b'}');
+        Ok(out)
+    }
+
+    /// The operation's complexity as the schema's validation computes it.
+    fn price(&self, fields: &[Cost]) -> Step<usize> {
+        let mut total = 0usize;
+        for f in fields {
+            let children = self.price(&f.children)?;
+            let n = match &f.page {
+                None => children.saturating_add(1),
+                Some((first, last)) => {
+                    let first: Option<i32> = self.arg_value(first.as_ref())?;
+                    let last: Option<i32> = self.arg_value(last.as_ref())?;
+                    cost(first, last, children)
+                }
+            };
+            total = total.saturating_add(n);
+        }
+        Ok(total)
+    }
+
+    /// An argument bound to the request's variables and read as `T`.
+    fn arg_value<T: InputType>(&self, value: Option<&Value>) -> Step<T> {
+        let bound = value.map(|v| bind(v, self.vars, &self.plan.defaults));
+        T::parse(bound).map_err(|_| Stop::Reference("an argument that does not parse"))
+    }
+
+    /// The argument `name` among `args`, read as `T`.
+    fn arg<T: InputType>(&self, args: &Args, name: &str) -> Step<T> {
+        self.arg_value(
+            args.iter()
+                .find(|(n, _)| n.as_str() == name)
+                .map(|(_, v)| v),
+        )
+    }
+
+    fn page(&self, args: &Args) -> Step<PageArgs> {
+        let (after, before) = (self.arg(args, "after")?, self.arg(args, "before")?);
+        let (first, last) = (self.arg(args, "first")?, self.arg(args, "last")?);
+        PageArgs::new(after, before, first, last).map_err(|_| Stop::Reference("page arguments"))
+    }
+
+    /// Resolves every relation of `sel` for the objects of one level, and the
+    /// levels under them.
+    fn resolve(&self, sel: &Sel, objs: &[Obj<'_>]) -> Step<Level> {
+        let mut out = Vec::with_capacity(sel.fields.len());
+        for f in &sel.fields {
+            out.push(match &f.op {
+                Op::Single(node, args, sub) => Some(self.single(*node, args, sub)?),
+                Op::Conn(rel, args, conn) => Some(self.connection(*rel, args, conn, objs)?),
+                Op::Typename(_) | Op::Leaf(_) | Op::Inline(..) => None,
+            });
+        }
+        Ok(Level(out))
+    }
+
+    fn checked(&self) -> Step<()> {
+        if self.deadline.check() {
+            Err(Stop::Expired)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn single(&self, node: Node, args: &Args, sub: &Sel) -> Step<Batch> {
+        self.checked()?;
+        let slug: String = self.arg(args, "slug")?;
+        let s = self.store;
+        let id = match node {
+            Node::Organisation => s.organisation_by_slug(&slug).map(|i| i.0),
+            Node::Programme => s.programme_by_slug(&slug).map(|i| i.0),
+            Node::Project => s.project_by_slug(&slug).map(|i| i.0),
+            Node::Activity => s.activity_by_slug(&slug).map(|i| i.0),
+        };
+        let ids: Vec<u32> = id.into_iter().collect();
+        let objs: Vec<Obj> = ids.iter().map(|&i| Obj::of(node, i)).collect();
+        let level = self.resolve(sub, &objs)?;
+        Ok(Batch {
+            ranges: std::iter::once(0..ids.len()).collect(),
+            extents: vec![(0, ids.len())],
+            ids,
+            order: Orders::None,
+            levels: vec![level],
+        })
+    }
+
+    fn connection(&self, rel: Rel, args: &Args, conn: &Conn, objs: &[Obj<'_>]) -> Step<Batch> {
+        self.checked()?;
+        let s = self.store;
+        let page = self.page(args)?;
+        let refused = |_| Stop::Reference("a query error");
+        let mut batch = match rel {
+            Rel::Organisations | Rel::Donors => {
+                let which = if rel == Rel::Donors {
+                    Which::Donors
+                } else {
+                    Which::All
+                };
+                let filter = self.arg(args, "filter")?;
+                let (ids, order) =
+                    types::root_organisations(s, which, filter, self.arg(args, "orderBy")?);
+                gather(s, &page, [ids], order, Orders::Organisation)
+            }
+            Rel::Programmes => {
+                let filter = self.arg(args, "filter")?;
+                let (ids, order) = types::root_programmes(s, filter, self.arg(args, "orderBy")?)
+                    .map_err(refused)?;
+                gather(s, &page, [ids], order, Orders::Programme)
+            }
+            Rel::Projects => {
+                let filter = self.arg(args, "filter")?;
+                let (ids, order) =
+                    types::root_projects(s, filter, self.arg(args, "orderBy")?).map_err(refused)?;
+                gather(s, &page, [ids], order, Orders::Project)
+            }
+            Rel::Activities => {
+                let (ids, order) =
+                    types::root_activities(s, self.arg(args, "filter")?).map_err(refused)?;
+                gather(s, &page, [ids], order, Orders::Activity)
+            }
+            Rel::OrganisationProgrammes | Rel::OrganisationProjects => {
+                let role: Option<Role> = self.arg(args, "role")?;
+                let role = role.map(model::Role::from);
+                let ids: Vec<OrganisationId> = parents(objs, |o| match o {
+                    Obj::Organisation(id) => Some(id),
+                    _ => None,
+                });
+                if rel == Rel::OrganisationProgrammes {
+                    let lists = s.programmes_of(&ids);
+                    let lists = lists.iter().map(|l| types::with_role(l, role));
+                    gather(s, &page, lists, Order::Dataset, Orders::Programme)
+                } else {
+                    let lists = s.projects_of_organisations(&ids);
+                    let lists = lists.iter().map(|l| types::with_role(l, role));
+                    gather(s, &page, lists, Order::Dataset, Orders::Project)
+                }
+            }
+            Rel::ProgrammeProjects => {
+                let ids: Vec<ProgrammeId> = parents(objs, |o| match o {
+                    Obj::Programme(id) => Some(id),
+                    _ => None,
+                });
+                let lists = s.projects_of_programmes(&ids);
+                gather(s, &page, lists, Order::Dataset, Orders::Project)
+            }
+            Rel::ProjectActivities => {
+                let ids: Vec<ProjectId> = parents(objs, |o| match o {
+                    Obj::Project(id) => Some(id),
+                    _ => None,
+                });
+                let lists = s.activities_of(&ids);
+                gather(s, &page, lists, Order::Dataset, Orders::Activity)
+            }
+        };
+        let objs: Vec<Obj> = batch.ids.iter().map(|&i| Obj::of(conn.node, i)).collect();
+        batch.levels.reserve(conn.selections);
+        for (_, field) in &conn.fields {
+            match field {
+                ConnField::Nodes(_, sel) => batch.levels.push(self.resolve(sel, &objs)?),
+                ConnField::Edges(edge) => {
+                    for (_, f) in edge {
+                        if let EdgeField::Node(_, sel) = f {
+                            batch.levels.push(self.resolve(sel, &objs)?);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(batch)
+    }
+
+    /// Writes the object `obj`, the `at`-th of its level, as `sel` selects it.
+    fn object(&self, out: &mut Vec<u8>, sel: &Sel, obj: Obj<'_>, level: &Level, at: usize) {
+        out.push(b'{');
+        for (i, f) in sel.fields.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(f.key.as_bytes());
+            match &f.op {
+                Op::Typename(name) => string(out, name),
+                Op::Leaf(leaf) => self.leaf(out, obj, *leaf),
+                Op::Inline(kind, sub) => self.inline(out, obj, *kind, sub),
+                Op::Single(node, _, sub) => match &level.0[i] {
+                    Some(b) if !b.ranges[at].is_empty() => {
+                        let pos = b.ranges[at].start;
+                        self.object(out, sub, Obj::of(*node, b.ids[pos]), &b.levels[0], pos);
+                    }
+                    _ => out.extend_from_slice(b"null"),
+                },
+                Op::Conn(_, _, conn) => match &level.0[i] {
+                    Some(b) => self.connection_object(out, conn, b, at),
+                    None => out.extend_from_slice(b"null"),
+                },
+            }
+        }
+        out.push(b'}');
+    }
+
+    fn connection_object(&self, out: &mut Vec<u8>, conn: &Conn, b: &Batch, at: usize) {
+        let range = b.ranges[at].clone();
+        let (start, total) = b.extents[at];
+        let s = self.store;
+        let cursor = |pos: usize| b.order.cursor(s, b.ids[pos], start + pos - range.start);
+        out.push(b'{');
+        for (i, (key, field)) in conn.fields.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(key.as_bytes());
+            match field {
+                ConnField::Typename(name) => string(out, name),
+                ConnField::TotalCount => {
+                    let n = i32::try_from(total).unwrap_or(i32::MAX);
+                    let _ = write!(out, "{n}");
+                }
+                ConnField::PageInfo(fields) => {
+                    out.push(b'{');
+                    for (j, (key, f)) in fields.iter().enumerate() {
+                        if j > 0 {
+                            out.push(b',');
+                        }
+                        out.extend_from_slice(key.as_bytes());
+                        match f {
+                            PageField::Typename => string(out, "PageInfo"),
+                            PageField::HasNextPage => boolean(out, start + range.len() < total),
+                            PageField::HasPreviousPage => boolean(out, start > 0),
+                            PageField::StartCursor => optional(
+                                out,
+                                (!range.is_empty()).then(|| cursor(range.start)).flatten(),
+                            ),
+                            PageField::EndCursor => {
+                                optional(out, range.clone().last().and_then(cursor))
+                            }
+                        }
+                    }
+                    out.push(b'}');
+                }
+                ConnField::Nodes(k, sel) => {
+                    out.push(b'[');
+                    for pos in range.clone() {
+                        if pos > range.start {
+                            out.push(b',');
+                        }
+                        let obj = Obj::of(conn.node, b.ids[pos]);
+                        self.object(out, sel, obj, &b.levels[*k], pos);
+                    }
+                    out.push(b']');
+                }
+                ConnField::Edges(fields) => {
+                    out.push(b'[');
+                    for pos in range.clone() {
+                        if pos > range.start {
+                            out.push(b',');
+                        }
+                        out.push(b'{');
+                        for (j, (key, f)) in fields.iter().enumerate() {
+                            if j > 0 {
+                                out.push(b',');
+                            }
+                            out.extend_from_slice(key.as_bytes());
+                            match f {
+                                EdgeField::Typename(name) => string(out, name),
+                                EdgeField::Cursor => optional(out, cursor(pos)),
+                                EdgeField::Node(k, sel) => {
+                                    let obj = Obj::of(conn.node, b.ids[pos]);
+                                    self.object(out, sel, obj, &b.levels[*k], pos);
+                                }
+                            }
+                        }
+                        out.push(b'}');
+                    }
+                    out.push(b']');
+                }
+            }
+        }
+        out.push(b'}');
+    }
+
+    /// Writes objects read from `obj`: they have no relations, so no level.
+    fn inline(&self, out: &mut Vec<u8>, obj: Obj<'_>, kind: Inline, sub: &Sel) {
+        let s = self.store;
+        let none = Level(Vec::new());
+        let one = |out: &mut Vec<u8>, o: Obj<'_>| self.object(out, sub, o, &none, 0);
+        match (kind, obj) {
+            (Inline::Period, Obj::Programme(id)) => one(out, Obj::Period(s.programme(id).period)),
+            (Inline::Period, Obj::Project(id)) => one(out, Obj::Period(s.project(id).period)),
+            (Inline::Budget, Obj::Project(id)) => match &s.project(id).budget {
+                Some(m) => one(out, Obj::Money(m)),
+                None => out.extend_from_slice(b"null"),
+            },
+            (Inline::Countries, Obj::Project(id)) => {
+                list(out, &s.project(id).countries, |out, &c| {
+                    one(out, Obj::Country(c))
+                })
+            }
+            (Inline::Participants, Obj::Programme(id)) => {
+                list(out, &s.programme(id).participants, |out, p| {
+                    one(out, Obj::Participation(p))
+                })
+            }
+            (Inline::Participants, Obj::Project(id)) => {
+                list(out, &s.project(id).participants, |out, p| {
+                    one(out, Obj::Participation(p))
+                })
+            }
+            (Inline::Organisation, Obj::Participation(p)) => {
+                one(out, Obj::Organisation(p.organisation))
+            }
+            _ => out.extend_from_slice(b"null"),
+        }
+    }
+
+    /// Writes a scalar of `obj`.
+    fn leaf(&self, out: &mut Vec<u8>, obj: Obj<'_>, leaf: Leaf) {
+        let s = self.store;
+        match (obj, leaf) {
+            (Obj::Organisation(id), Leaf::Id) => string(
+                out,
+                &encode(Kind::Organisation, s.organisation(id).slug.as_str()),
+            ),
+            (Obj::Programme(id), Leaf::Id) => {
+                string(out, &encode(Kind::Programme, s.programme(id).slug.as_str()))
+            }
+            (Obj::Project(id), Leaf::Id) => {
+                string(out, &encode(Kind::Project, s.project(id).slug.as_str()))
+            }
+            (Obj::Activity(id), Leaf::Id) => {
+                string(out, &encode(Kind::Activity, &s.activity_slug(id)))
+            }
+            (Obj::Country(c), Leaf::Id) => string(out, &encode(Kind::Country, c.alpha2())),
+            (Obj::Organisation(id), Leaf::Slug) => string(out, s.organisation(id).slug.as_str()),
+            (Obj::Programme(id), Leaf::Slug) => string(out, s.programme(id).slug.as_str()),
+            (Obj::Project(id), Leaf::Slug) => string(out, s.project(id).slug.as_str()),
+            (Obj::Activity(id), Leaf::Slug) => string(out, &s.activity_slug(id)),
+            (Obj::Organisation(id), Leaf::Name) => string(out, &s.organisation(id).name),
+            (Obj::Programme(id), Leaf::Name) => string(out, &s.programme(id).name),
+            (Obj::Organisation(id), Leaf::Acronym) => {
+                optional(out, s.organisation(id).acronym.as_deref())
+            }
+            (Obj::Programme(id), Leaf::Acronym) => {
+                optional(out, s.programme(id).acronym.as_deref())
+            }
+            (Obj::Project(id), Leaf::Acronym) => optional(out, s.project(id).acronym.as_deref()),
+            (Obj::Organisation(id), Leaf::Description) => {
+                optional(out, s.organisation(id).description.as_deref())
+            }
+            (Obj::Programme(id), Leaf::Description) => {
+                optional(out, s.programme(id).description.as_deref())
+            }
+            (Obj::Activity(id), Leaf::Description) => string(out, &s.activity(id).description),
+            (Obj::Project(id), Leaf::Title) => string(out, &s.project(id).title),
+            (Obj::Project(id), Leaf::Objective) => {
+                optional(out, s.project(id).objective.as_deref())
+            }
+            (Obj::Activity(id), Leaf::Position) => {
+                let _ = write!(out, "{}", s.activity(id).position as i32);
+            }
+            (Obj::Country(c), Leaf::Code) => string(out, c.alpha2()),
+            (Obj::Country(c), Leaf::CountryName) => string(out, c.name()),
+            (Obj::Participation(p), Leaf::Role) => {
+                match async_graphql::resolver_utils::enum_value(Role::from(p.role)) {
+                    ConstValue::Enum(name) => string(out, name.as_str()),
+                    _ => out.extend_from_slice(b"null"),
+                }
+            }
+            (Obj::Period(p), Leaf::Start) => optional(out, p.start().map(|d| d.to_string())),
+            (Obj::Period(p), Leaf::End) => optional(out, p.end().map(|d| d.to_string())),
+            (Obj::Period(p), Leaf::StartYear) => number(out, p.start().map(|d| d.year())),
+            (Obj::Period(p), Leaf::EndYear) => number(out, p.end().map(|d| d.year())),
+            (Obj::Money(m), Leaf::Amount) => string(out, &m.amount().to_string()),
+            (Obj::Money(m), Leaf::Currency) => string(out, m.currency().code()),
+            (Obj::Money(m), Leaf::Approximate) => boolean(out, m.approximate()),
+            (Obj::Money(m), Leaf::Text) => optional(out, m.text()),
+            _ => out.extend_from_slice(b"null"),
+        }
+    }
+}
+
+/// An argument's value with its variables replaced by the request's values (or
+/// their defaults; null when neither is given).
+fn bind(value: &Value, vars: &Variables, defaults: &HashMap<Name, ConstValue>) -> ConstValue {
+    value
+        .clone()
+        .into_const_with(|name| {
+            Ok::<_, std::convert::Infallible>(
+                vars.get(&name)
+                    .or_else(|| defaults.get(&name))
+                    .cloned()
+                    .unwrap_or(ConstValue::Null),
+            )
+        })
+        .unwrap_or(ConstValue::Null)
+}
+
+/// The raw index of a record id, for levels that hold any record type.
+trait Raw: Record + Send + Sync + 'static {
+    fn raw(self) -> u32;
+}
+
+macro_rules! raw {
+    ($($id:ident),*) => {$(
+        impl Raw for $id {
+            fn raw(self) -> u32 {
+                self.0
+            }
+        }
+    )*};
+}
+
+raw!(OrganisationId, ProgrammeId, ProjectId, ActivityId);
+
+/// The ids of the objects of a level that are of one record type.
+fn parents<T>(objs: &[Obj<'_>], id: impl Fn(Obj<'_>) -> Option<T>) -> Vec<T> {
+    objs.iter().filter_map(|&o| id(o)).collect()
+}
+
+/// Pages every parent's list, laying the pages end to end: the ids, each
+/// parent's range of them, where each page starts in its list and the list's
+/// length, and the order for cursors. The next levels are left to fill.
+fn gather<Id: Raw, L: AsRef<[Id]>>(
+    s: &Store,
+    page: &PageArgs,
+    lists: impl IntoIterator<Item = L>,
+    order: Order<Id>,
+    orders: fn(Order<Id>) -> Orders,
+) -> Batch {
+    let mut ids = Vec::new();
+    let mut ranges = Vec::new();
+    let mut extents = Vec::new();
+    for list in lists {
+        let list = list.as_ref();
+        let w = page.window(s, list, order);
+        extents.push((w.start, list.len()));
+        let start = ids.len();
+        ids.extend(list[w].iter().map(|&id| id.raw()));
+        ranges.push(start..ids.len());
+    }
+    Batch {
+        ids,
+        ranges,
+        extents,
+        order: orders(order),
+        levels: Vec::new(),
+    }
+}
+
+fn string(out: &mut Vec<u8>, s: &str) {
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+fn optional<S: AsRef<str>>(out: &mut Vec<u8>, s: Option<S>) {
+    match s {
+        Some(s) => string(out, s.as_ref()),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn boolean(out: &mut Vec<u8>, b: bool) {
+    out.extend_from_slice(if b { b"true" } else { b"false" });
+}
+
+fn number(out: &mut Vec<u8>, n: Option<i32>) {
+    match n {
+        Some(n) => {
+            let _ = write!(out, "{n}");
+        }
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn list<T>(out: &mut Vec<u8>, items: &[T], mut each: impl FnMut(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        each(out, item);
+    }
+    out.push(b']');
+}
