@@ -109,6 +109,17 @@ fn planned() -> Vec<(&'static str, Value)> {
             json!({ "skip": false }),
         ),
         (
+            "{ fundingSummary(groupBy: COUNTRY) { key label totals { amount currency } projectCount } }",
+            json!({}),
+        ),
+        (
+            "query S($g: SummaryGroup!, $c: CurrencyCode) { fundingSummary(groupBy: $g, measure: CONTRIBUTIONS, currency: $c) { \
+             __typename key label recordCount converted { amount currency approximate text } \
+             unconverted { amount currency } perYear { amount currency approximate } } \
+             byDonor: fundingSummary(groupBy: DONOR, filter: { donor: [\"japan\"] }) { key totals { amount } } }",
+            json!({ "g": "YEAR", "c": "USD" }),
+        ),
+        (
             "{ activities(first: 7, filter: { text: \"training\" }) { totalCount nodes { id slug position } } \
              donors(orderBy: { field: SLUG, direction: DESC }) { edges { cursor node { slug } } } }",
             json!({}),
@@ -448,5 +459,42 @@ fn the_generator_reaches_the_compiled_path() {
     assert!(
         planned >= 20,
         "the plan answered only {planned} of 200 generated queries"
+    );
+}
+
+#[tokio::test]
+async fn introspection_is_answered_once_and_kept() {
+    let config = coopgraph::http::Config {
+        cache_bytes: 0,
+        ..Default::default()
+    };
+    let (app, _) = crate::spawn_with(config).await;
+    let query = include_str!("introspection.graphql");
+    let body = json!({ "query": query });
+    let first = app.post(body.clone()).await;
+    let second = app.post(body.clone()).await;
+    assert_eq!(first.status, 200);
+    assert!(first.body["data"]["__schema"]["types"].is_array());
+    assert_eq!(first.body, second.body);
+    // With variables, or beside data, it is the reference executor's every time.
+    let typed = json!({ "query": "query ($n: String!) { __type(name: $n) { name } }", "variables": { "n": "Project" } });
+    for _ in 0..2 {
+        assert_eq!(
+            app.post(typed.clone()).await.body["data"]["__type"]["name"],
+            "Project"
+        );
+    }
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("coopgraph_graphql_executions_total{executor=\"compiled\"} 1\n"),
+        "{text}"
     );
 }

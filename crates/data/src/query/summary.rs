@@ -2,6 +2,7 @@
 //! country, year or theme, with one total per currency.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use coopgraph_model::{
     Contribution, ContributionKind, CountryCode, CurrencyCode, Money, OrganisationId, PartialDate,
@@ -15,7 +16,7 @@ use super::{QueryError, resolve};
 use crate::{Store, fold};
 
 /// What a summary groups by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SummaryGroup {
     /// The organisation that funds: a project's FUNDING participants, or a
     /// contribution's payer.
@@ -32,7 +33,7 @@ pub enum SummaryGroup {
 }
 
 /// What money a summary adds up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum Measure {
     /// Project budgets.
     #[default]
@@ -156,7 +157,30 @@ fn rows_of(keys: Vec<Key>) -> Vec<Option<Key>> {
 /// overlap: a project in two countries counts in both. Within a row, a payment is
 /// never added to the pledge or grant it is part of, and amounts per year are
 /// kept apart. With `currency`, each row also sums what converts into it.
+///
+/// Without a filter, the rows are added up once per dataset and kept: each
+/// (group, measure, currency) is computed on first use and shared after.
 pub fn funding_summary(
+    s: &Store,
+    group: SummaryGroup,
+    measure: Measure,
+    filter: &FundingFilter,
+    currency: Option<CurrencyCode>,
+) -> Result<Arc<[SummaryRow]>, QueryError> {
+    if *filter != FundingFilter::default() {
+        return Ok(add_up(s, group, measure, filter, currency)?.into());
+    }
+    let key = (group, measure, currency);
+    if let Some(rows) = s.summaries().get(&key) {
+        return Ok(rows.clone());
+    }
+    let rows: Arc<[SummaryRow]> = add_up(s, group, measure, filter, currency)?.into();
+    s.summaries().insert(key, rows.clone());
+    Ok(rows)
+}
+
+/// Adds up the budgets or contributions `filter` lets through into rows.
+fn add_up(
     s: &Store,
     group: SummaryGroup,
     measure: Measure,

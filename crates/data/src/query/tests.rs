@@ -187,7 +187,7 @@ fn summaries_never_add_one_currency_to_another() {
         None,
     )
     .unwrap();
-    for row in &rows {
+    for row in rows.iter() {
         let mut currencies: Vec<_> = row.totals.iter().map(|t| t.currency).collect();
         let n = currencies.len();
         currencies.dedup();
@@ -237,7 +237,7 @@ fn japan_contributions(
     )
     .unwrap();
     assert_eq!(rows.len(), 1, "{rows:?}");
-    rows.into_iter().next().unwrap()
+    rows[0].clone()
 }
 
 fn totals(t: &[Total]) -> Vec<String> {
@@ -469,4 +469,21 @@ fn an_anchor_whose_record_has_gone_keeps_its_place() {
         ..Window::default()
     };
     assert_eq!(after.range(s, &activities, Order::Dataset), 2..4);
+}
+
+#[test]
+fn unfiltered_summaries_are_added_up_once_per_dataset() {
+    let s = store();
+    let none = FundingFilter::default();
+    let first = funding_summary(s, SummaryGroup::Country, Measure::Budgets, &none, None).unwrap();
+    let again = funding_summary(s, SummaryGroup::Country, Measure::Budgets, &none, None).unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first, &again));
+    assert!(!first.is_empty());
+    // Another dataset adds up its own.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    let other = crate::load(&dir).unwrap();
+    let theirs =
+        funding_summary(&other, SummaryGroup::Country, Measure::Budgets, &none, None).unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&first, &theirs));
+    assert_eq!(first, theirs);
 }

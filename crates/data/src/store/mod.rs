@@ -4,6 +4,7 @@ mod index;
 mod text;
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use index::Index;
 pub(crate) use text::{FoldedFields, SearchText};
@@ -11,6 +12,7 @@ pub(crate) use text::{FoldedFields, SearchText};
 use coopgraph_model::*;
 
 use crate::Problem;
+use crate::query::{Measure, SummaryGroup, SummaryRow};
 use rust_decimal::Decimal;
 
 /// A whole, consistent dataset with an index for every relation the API follows.
@@ -31,7 +33,12 @@ pub struct Store {
     warnings: Vec<Problem>,
     /// Exchange rates by currency and year.
     rates: Rates,
+    /// Funding summaries without a filter, kept once added up.
+    summaries: Mutex<HashMap<SummaryKey, Arc<[SummaryRow]>>>,
 }
+
+/// What an unfiltered funding summary is kept under.
+type SummaryKey = (SummaryGroup, Measure, Option<CurrencyCode>);
 
 /// Exchange rates: units of each currency per US dollar, by year.
 #[derive(Debug, Default)]
@@ -183,7 +190,13 @@ impl Store {
             iati,
             warnings,
             rates,
+            summaries: Mutex::default(),
         }
+    }
+
+    /// The funding summaries without a filter added up so far.
+    pub(crate) fn summaries(&self) -> MutexGuard<'_, HashMap<SummaryKey, Arc<[SummaryRow]>>> {
+        self.summaries.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The exchange rates of `rates/*.csv`.

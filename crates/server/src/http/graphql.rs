@@ -377,14 +377,15 @@ async fn run(
         return Refusal::new(Code::Timeout, "the request took too long").into_response(media);
     };
     if response.errors.is_empty() {
-        state
-            .shared
-            .plans
-            .validated(&query, operation_name.as_deref());
         // Serialised straight from the response, so fields keep the query's order.
         let Ok(body) = serde_json::to_vec(&response) else {
             return Refusal::new(Code::Internal, "internal error").into_response(media);
         };
+        let body = Bytes::from(body);
+        state
+            .shared
+            .plans
+            .validated(&query, operation_name.as_deref(), &body);
         let answer = keep(state, key, operation_name, body);
         return answered(&answer, media, &via, Executor::Reference);
     }
@@ -451,8 +452,8 @@ async fn run(
 }
 
 /// A successful answer's body, kept in the response cache when it is on.
-fn keep(state: &AppState, key: Option<Key>, operation: Option<String>, body: Vec<u8>) -> Answer {
-    let mut answer = Answer::new(body.into());
+fn keep(state: &AppState, key: Option<Key>, operation: Option<String>, body: Bytes) -> Answer {
+    let mut answer = Answer::new(body);
     answer.operation = operation.map(Into::into);
     if let Some(key) = key {
         state.shared.cache.insert(key, answer.clone());

@@ -26,6 +26,10 @@ pub(super) struct Plan {
     /// The variables `@skip` and `@include` read, with the values the plan was
     /// built for.
     pub conditions: Vec<(Name, bool)>,
+    /// Whether the operation asks only about the schema (`__schema`, `__type`)
+    /// and takes no variables: its answer never changes, so the reference
+    /// executor's first answer is kept and given again.
+    pub constant: bool,
 }
 
 /// The object types the planner knows.
@@ -40,6 +44,7 @@ pub(super) enum Ty {
     Participation,
     Period,
     Money,
+    SummaryRow,
 }
 
 impl Ty {
@@ -54,6 +59,7 @@ impl Ty {
             Ty::Participation => "Participation",
             Ty::Period => "Period",
             Ty::Money => "Money",
+            Ty::SummaryRow => "FundingSummaryRow",
         }
     }
 
@@ -126,6 +132,10 @@ pub(super) enum Op {
     Single(Node, Args, Sel),
     /// A connection: a page of related records for every object of the level.
     Conn(Rel, Args, Conn),
+    /// `fundingSummary`: its rows.
+    Summary(Args, Sel),
+    /// `__schema` or `__type`, answered by the reference executor once.
+    Introspection,
 }
 
 /// Scalars of the planned types.
@@ -150,6 +160,10 @@ pub(super) enum Leaf {
     Currency,
     Approximate,
     Text,
+    Key,
+    Label,
+    ProjectCount,
+    RecordCount,
 }
 
 /// Objects read from the current object.
@@ -165,6 +179,14 @@ pub(super) enum Inline {
     Participants,
     /// `organisation` of a participation.
     Organisation,
+    /// `totals` of a summary row.
+    Totals,
+    /// `converted` of a summary row; null without a currency.
+    Converted,
+    /// `unconverted` of a summary row.
+    Unconverted,
+    /// `perYear` of a summary row.
+    PerYear,
 }
 
 /// Where a connection's records come from.
@@ -269,6 +291,19 @@ pub(super) fn compile(
         conditions: Vec::new(),
     };
     let root = cx.sel(Ty::Query, &[&op.selection_set.node])?;
+    let about_schema = |f: &Field| matches!(f.op, Op::Introspection | Op::Typename(_));
+    let constant = root.fields.iter().all(about_schema);
+    if constant && !op.variable_definitions.is_empty() {
+        return Err("introspection with variables".into());
+    }
+    if !constant
+        && root
+            .fields
+            .iter()
+            .any(|f| matches!(f.op, Op::Introspection))
+    {
+        return Err("introspection beside data".into());
+    }
     let cost = cost_of(doc, &op.selection_set.node, "Query");
     let conditions = cx.conditions;
     Ok(Plan {
@@ -276,6 +311,7 @@ pub(super) fn compile(
         cost,
         defaults,
         conditions,
+        constant,
     })
 }
 
@@ -432,6 +468,10 @@ impl<'d> Cx<'d> {
                 args,
                 self.sel(Ty::Project, &sets)?,
             )),
+            (Ty::Query, "__schema" | "__type") => Ok(Op::Introspection),
+            (Ty::Query, "fundingSummary") => {
+                Ok(Op::Summary(args, self.inline(Ty::SummaryRow, &sets)?))
+            }
             (Ty::Query, "organisations") => self.conn(Rel::Organisations, args, &sets),
             (Ty::Query, "donors") => self.conn(Rel::Donors, args, &sets),
             (Ty::Query, "programmes") => self.conn(Rel::Programmes, args, &sets),
@@ -464,6 +504,22 @@ impl<'d> Cx<'d> {
             (Ty::Money, "currency") => leaf(L::Currency),
             (Ty::Money, "approximate") => leaf(L::Approximate),
             (Ty::Money, "text") => leaf(L::Text),
+            (Ty::SummaryRow, "key") => leaf(L::Key),
+            (Ty::SummaryRow, "label") => leaf(L::Label),
+            (Ty::SummaryRow, "projectCount") => leaf(L::ProjectCount),
+            (Ty::SummaryRow, "recordCount") => leaf(L::RecordCount),
+            (Ty::SummaryRow, "totals") => {
+                no_args(Op::Inline(Inline::Totals, self.sel(Ty::Money, &sets)?))
+            }
+            (Ty::SummaryRow, "converted") => {
+                no_args(Op::Inline(Inline::Converted, self.sel(Ty::Money, &sets)?))
+            }
+            (Ty::SummaryRow, "unconverted") => {
+                no_args(Op::Inline(Inline::Unconverted, self.sel(Ty::Money, &sets)?))
+            }
+            (Ty::SummaryRow, "perYear") => {
+                no_args(Op::Inline(Inline::PerYear, self.sel(Ty::Money, &sets)?))
+            }
             (Ty::Programme | Ty::Project, "period") => {
                 no_args(Op::Inline(Inline::Period, self.sel(Ty::Period, &sets)?))
             }
@@ -497,7 +553,7 @@ impl<'d> Cx<'d> {
                     .fields
                     .iter()
                     .all(|f| matches!(f.op, Op::Typename(_) | Op::Leaf(_))),
-                Op::Single(..) | Op::Conn(..) => false,
+                Op::Single(..) | Op::Conn(..) | Op::Summary(..) | Op::Introspection => false,
             })
         };
         if flat(&sel) {

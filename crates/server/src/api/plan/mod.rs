@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_graphql::parser::types::ExecutableDocument;
+use axum::body::Bytes;
 use coopgraph_data::Store;
 
 use super::Deadline;
@@ -29,6 +30,8 @@ pub struct Plans(quick_cache::sync::Cache<(String, Option<String>), Arc<Entry>>)
 
 struct Entry {
     plan: Result<compile::Plan, compile::Unsupported>,
+    /// A constant plan's answer, once the reference executor has given it.
+    answer: std::sync::OnceLock<Bytes>,
     /// Whether the reference executor has answered the document without error.
     validated: AtomicBool,
     /// Whether the reason it is not planned has been logged.
@@ -39,7 +42,7 @@ struct Entry {
 #[derive(Debug)]
 pub enum Planned {
     /// The compiled path answered: the response body, `{"data":…}`.
-    Answer(Vec<u8>),
+    Answer(Bytes),
     /// The request ran past its deadline.
     Expired,
     /// The reference executor answers: why, the first time a document cannot be
@@ -77,6 +80,7 @@ impl Plans {
                 let validated = old.is_some_and(|e| e.validated.load(Ordering::Relaxed));
                 let e = Arc::new(Entry {
                     plan: compile::compile(doc, request.operation_name.as_deref(), vars),
+                    answer: std::sync::OnceLock::new(),
                     validated: AtomicBool::new(validated),
                     reported: AtomicBool::new(false),
                 });
@@ -94,6 +98,12 @@ impl Plans {
         if !entry.validated.load(Ordering::Relaxed) {
             return Planned::Reference(None);
         }
+        if plan.constant {
+            return match entry.answer.get() {
+                Some(body) => Planned::Answer(body.clone()),
+                None => Planned::Reference(None),
+            };
+        }
         let run = run::Run {
             plan,
             vars,
@@ -101,7 +111,7 @@ impl Plans {
             deadline,
         };
         match run.execute() {
-            Ok(body) => Planned::Answer(body),
+            Ok(body) => Planned::Answer(body.into()),
             Err(run::Stop::Expired) => Planned::Expired,
             Err(run::Stop::Reference(why)) => {
                 tracing::debug!(why, "the reference executor answers this request");
@@ -110,12 +120,16 @@ impl Plans {
         }
     }
 
-    /// Notes that the reference executor answered this document without error,
-    /// so that it passed validation: from now on its plan may run.
-    pub fn validated(&self, query: &str, operation: Option<&str>) {
+    /// Notes that the reference executor answered this document with `body`
+    /// and no error, so that it passed validation: from now on its plan may run
+    /// (or, for a constant plan, this answer be given again).
+    pub fn validated(&self, query: &str, operation: Option<&str>, body: &Bytes) {
         let key = (query.to_owned(), operation.map(str::to_owned));
         if let Some(e) = self.0.get(&key) {
             e.validated.store(true, Ordering::Relaxed);
+            if e.plan.as_ref().is_ok_and(|p| p.constant) {
+                let _ = e.answer.set(body.clone());
+            }
         }
     }
 }
@@ -175,6 +189,9 @@ pub async fn both(
     }
     let deadline = Deadline::after(std::time::Duration::from_secs(60));
     let compiled = compile::compile(&doc, operation, &planned.variables).and_then(|plan| {
+        if plan.constant {
+            return Err("a constant plan gives the reference's own answer".to_owned());
+        }
         let run = run::Run {
             plan: &plan,
             vars: &planned.variables,

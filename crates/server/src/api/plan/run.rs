@@ -5,11 +5,12 @@
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::ops::Range;
+use std::sync::Arc;
 
 use async_graphql::{InputType, Name, Variables};
 use async_graphql_value::{ConstValue, Value};
 use coopgraph_data::Store;
-use coopgraph_data::query::{Order, Record, Which};
+use coopgraph_data::query::{self, Order, Record, SummaryRow, Total, Which};
 use coopgraph_model::{self as model, ActivityId, OrganisationId, ProgrammeId, ProjectId};
 
 use super::compile::{
@@ -19,7 +20,8 @@ use crate::api::budget::Deadline;
 use crate::api::id::{Kind, encode};
 use crate::api::limits::MAX_COMPLEXITY;
 use crate::api::page::{PageArgs, cost, encode_cursor};
-use crate::api::types::{self, Role};
+use crate::api::scalars::CurrencyCode;
+use crate::api::types::{self, FundingFilter, Role, SummaryGroup, SummaryMeasure, shown};
 
 /// Why a plan stopped before answering.
 #[derive(Debug)]
@@ -52,6 +54,9 @@ enum Obj<'s> {
     Participation(&'s model::Participation),
     Period(model::Period),
     Money(&'s model::Money),
+    Row(&'s SummaryRow),
+    /// A summary's total; `true` when it is shown rounded to the cent.
+    Total(&'s Total, bool),
 }
 
 impl Obj<'_> {
@@ -66,7 +71,13 @@ impl Obj<'_> {
 }
 
 /// What a level's relations resolved to, one entry per field of its selection.
-struct Level(Vec<Option<Batch>>);
+struct Level(Vec<Option<Resolved>>);
+
+/// What one relation field resolved to.
+enum Resolved {
+    Batch(Batch),
+    Rows(Arc<[SummaryRow]>),
+}
 
 /// The records one relation field gives every object of a level, end to end:
 /// each object owns a range, starting at some position of its whole list.
@@ -161,9 +172,14 @@ impl Run<'_> {
         let mut out = Vec::with_capacity(sel.fields.len());
         for f in &sel.fields {
             out.push(match &f.op {
-                Op::Single(node, args, sub) => Some(self.single(*node, args, sub)?),
-                Op::Conn(rel, args, conn) => Some(self.connection(*rel, args, conn, objs)?),
-                Op::Typename(_) | Op::Leaf(_) | Op::Inline(..) => None,
+                Op::Single(node, args, sub) => {
+                    Some(Resolved::Batch(self.single(*node, args, sub)?))
+                }
+                Op::Conn(rel, args, conn) => {
+                    Some(Resolved::Batch(self.connection(*rel, args, conn, objs)?))
+                }
+                Op::Summary(args, _) => Some(Resolved::Rows(self.summary(args)?)),
+                Op::Typename(_) | Op::Leaf(_) | Op::Inline(..) | Op::Introspection => None,
             });
         }
         Ok(Level(out))
@@ -175,6 +191,22 @@ impl Run<'_> {
         } else {
             Ok(())
         }
+    }
+
+    fn summary(&self, args: &Args) -> Step<Arc<[SummaryRow]>> {
+        self.checked()?;
+        let group: SummaryGroup = self.arg(args, "groupBy")?;
+        let measure: Option<SummaryMeasure> = self.arg(args, "measure")?;
+        let filter: Option<FundingFilter> = self.arg(args, "filter")?;
+        let currency: Option<CurrencyCode> = self.arg(args, "currency")?;
+        query::funding_summary(
+            self.store,
+            group.into(),
+            measure.unwrap_or_default().into(),
+            &filter.unwrap_or_default().into(),
+            currency.map(|c| c.0),
+        )
+        .map_err(|_| Stop::Reference("a query error"))
     }
 
     fn single(&self, node: Node, args: &Args, sub: &Sel) -> Step<Batch> {
@@ -298,15 +330,22 @@ impl Run<'_> {
                 Op::Leaf(leaf) => self.leaf(out, obj, *leaf),
                 Op::Inline(kind, sub) => self.inline(out, obj, *kind, sub),
                 Op::Single(node, _, sub) => match &level.0[i] {
-                    Some(b) if !b.ranges[at].is_empty() => {
+                    Some(Resolved::Batch(b)) if !b.ranges[at].is_empty() => {
                         let pos = b.ranges[at].start;
                         self.object(out, sub, Obj::of(*node, b.ids[pos]), &b.levels[0], pos);
                     }
                     _ => out.extend_from_slice(b"null"),
                 },
                 Op::Conn(_, _, conn) => match &level.0[i] {
-                    Some(b) => self.connection_object(out, conn, b, at),
-                    None => out.extend_from_slice(b"null"),
+                    Some(Resolved::Batch(b)) => self.connection_object(out, conn, b, at),
+                    _ => out.extend_from_slice(b"null"),
+                },
+                Op::Introspection => out.extend_from_slice(b"null"),
+                Op::Summary(_, sub) => match &level.0[i] {
+                    Some(Resolved::Rows(rows)) => list(out, rows, |out, row| {
+                        self.object(out, sub, Obj::Row(row), &Level(Vec::new()), 0)
+                    }),
+                    _ => out.extend_from_slice(b"null"),
                 },
             }
         }
@@ -423,6 +462,19 @@ impl Run<'_> {
             (Inline::Organisation, Obj::Participation(p)) => {
                 one(out, Obj::Organisation(p.organisation))
             }
+            (Inline::Totals, Obj::Row(r)) => {
+                list(out, &r.totals, |out, t| one(out, Obj::Total(t, false)))
+            }
+            (Inline::Converted, Obj::Row(r)) => match &r.converted {
+                Some(t) => one(out, Obj::Total(t, true)),
+                None => out.extend_from_slice(b"null"),
+            },
+            (Inline::Unconverted, Obj::Row(r)) => {
+                list(out, &r.unconverted, |out, t| one(out, Obj::Total(t, false)))
+            }
+            (Inline::PerYear, Obj::Row(r)) => {
+                list(out, &r.per_year, |out, t| one(out, Obj::Total(t, false)))
+            }
             _ => out.extend_from_slice(b"null"),
         }
     }
@@ -488,6 +540,26 @@ impl Run<'_> {
             (Obj::Money(m), Leaf::Currency) => string(out, m.currency().code()),
             (Obj::Money(m), Leaf::Approximate) => boolean(out, m.approximate()),
             (Obj::Money(m), Leaf::Text) => optional(out, m.text()),
+            (Obj::Total(t, rounded), Leaf::Amount) => {
+                let amount = if rounded {
+                    shown(t.amount, 2).0
+                } else {
+                    t.amount
+                };
+                string(out, &amount.to_string())
+            }
+            (Obj::Total(t, _), Leaf::Currency) => string(out, t.currency.code()),
+            (Obj::Total(t, _), Leaf::Approximate) => boolean(out, t.approximate),
+            (Obj::Total(..), Leaf::Text) => out.extend_from_slice(b"null"),
+            (Obj::Row(r), Leaf::Key) => optional(out, r.key.as_deref()),
+            (Obj::Row(r), Leaf::Label) => string(out, &r.label),
+            (Obj::Row(r), Leaf::ProjectCount) => number(
+                out,
+                Some(i32::try_from(r.project_count).unwrap_or(i32::MAX)),
+            ),
+            (Obj::Row(r), Leaf::RecordCount) => {
+                number(out, Some(i32::try_from(r.record_count).unwrap_or(i32::MAX)))
+            }
             _ => out.extend_from_slice(b"null"),
         }
     }

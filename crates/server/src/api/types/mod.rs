@@ -30,6 +30,7 @@ pub(crate) use root::{
     activities as root_activities, organisations as root_organisations,
     programmes as root_programmes, projects as root_projects,
 };
+pub(crate) use summary::{FundingFilter, SummaryGroup, SummaryMeasure};
 pub use values::*;
 
 use super::Snapshot;

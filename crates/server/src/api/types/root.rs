@@ -345,7 +345,7 @@ impl Query {
         let (group, measure) = (group_by.into(), measure.into());
         let rows = query::funding_summary(store(ctx), group, measure, &filter, currency)
             .map_err(refused)?;
-        Ok(rows.into_iter().map(FundingSummaryRow::from).collect())
+        Ok(rows.iter().cloned().map(FundingSummaryRow::from).collect())
     }
 
     /// An organisation, for a federation router.
