@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Load benchmark: coopgraph uncached, coopgraph cached and the floor, alternating.
+"""Load benchmark: coopgraph uncached, coopgraph cached, the floor and a peer, alternating.
 
     python3 bench/load.py [--sizes seed,10000,100000,1000000] [--seconds 2]
 
 For each dataset size it starts three servers pinned to core 0 (coopgraph with
 `--cache-mb 0`, coopgraph with its response cache, and `coopgraph-floor`, which
 answers each recorded request with the bytes coopgraph gave for it), checks
-every answer of the query mix, then drives them with oha pinned to core 1:
+every answer of the query mix, then drives them with oha pinned to core 1. The
+peer, mercurius with graphql-jit on Node (`bench/peer`, pinned, installed here on
+first use), serves the nested donor query only, over the same data files; its
+answer must be coopgraph's.
 
 - throughput: 16 connections for `--seconds`, three rounds, the targets taking
   turns within each round; the median round is reported;
@@ -14,7 +17,8 @@ every answer of the query mix, then drives them with oha pinned to core 1:
   of what uncached coopgraph sustained for that query.
 
 Prints a markdown table per size, each figure also as a ratio of the floor.
-Needs `oha` (cargo install oha) and `taskset` (util-linux). Generated datasets
+Needs `oha` (cargo install oha), `taskset` (util-linux) and Node 20 or later
+(with npm) for the peer. Generated datasets
 are written once to /tmp/coopgraph-bench/.
 """
 
@@ -32,8 +36,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RELEASE = ROOT / "target" / "release"
 WORK = Path("/tmp/coopgraph-bench")
 SERVER_CORE, LOAD_CORE = "0", "1"
-PORTS = {"uncached": 18101, "cached": 18102, "floor": 18103}
+PORTS = {"uncached": 18101, "cached": 18102, "floor": 18103, "peer": 18104}
 TARGETS = list(PORTS)
+PEER = ROOT / "bench" / "peer"
+PEER_QUERIES = {"nested donors"}
 
 NESTED = (
     "{ donors(first: 20) { nodes { name programmes(first: 10) { nodes { name "
@@ -178,6 +184,18 @@ def run_size(size, seconds):
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         ))
         wait_up(PORTS["floor"], procs[-1], "floor")
+        procs.append(subprocess.Popen(
+            ["taskset", "-c", SERVER_CORE, "node", PEER / "server.mjs", data, str(PORTS["peer"])],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ))
+        wait_up(PORTS["peer"], procs[-1], "peer")
+        for i, name in enumerate(queries):
+            if name in PEER_QUERIES:
+                ours = json.loads((rec / f"{i}.response").read_bytes())
+                for _ in range(3):  # graphql-jit compiles after the first
+                    theirs = json.loads(post(PORTS["peer"], (rec / f"{i}.request").read_bytes()))
+                    if theirs != ours:
+                        sys.exit(f"{size} {name}: the peer answers otherwise: {json.dumps(theirs)[:500]}")
         for i in range(len(queries)):
             if post(PORTS["floor"], (rec / f"{i}.request").read_bytes()) != (rec / f"{i}.response").read_bytes():
                 sys.exit("the floor answers other bytes")
@@ -185,18 +203,19 @@ def run_size(size, seconds):
         rows = []
         for i, name in enumerate(queries):
             body = rec / f"{i}.request"
-            rps = {t: [] for t in TARGETS}
+            targets = [t for t in TARGETS if t != "peer" or name in PEER_QUERIES]
+            rps = {t: [] for t in targets}
             for _ in range(3):
-                for t in TARGETS:
+                for t in targets:
                     rps[t].append(oha(PORTS[t], body, seconds)[0])
                     # Let the server finish what oha left in flight (16 requests)
                     # before the next target takes the core.
                     time.sleep(min(3.0, 16 / max(rps[t][-1], 1.0)))
             rps = {t: statistics.median(v) for t, v in rps.items()}
             rate = max(10, int(rps["uncached"] / 2))
-            lat = {t: oha(PORTS[t], body, seconds + 2, rate)[1:] for t in TARGETS}
+            lat = {t: oha(PORTS[t], body, seconds + 2, rate)[1:] for t in TARGETS if t != "peer"}
             rows.append((name, sizes[name], rps, rate, lat))
-            print(f"  {size} {name}: " + ", ".join(f"{t} {rps[t]:.0f}/s" for t in TARGETS), file=sys.stderr)
+            print(f"  {size} {name}: " + ", ".join(f"{t} {rps[t]:.0f}/s" for t in targets), file=sys.stderr)
         return load_s, rows
     finally:
         for p in procs:
@@ -209,8 +228,8 @@ def table(size, load_s, rows):
     lines = [
         f"### {size if size == 'seed' else f'{int(size):,} activities'} (both coopgraph servers up in {load_s:.1f} s)",
         "",
-        "| query | answer | uncached req/s | cached req/s | floor req/s | rate | p50 / p99 uncached | p50 / p99 cached | p50 / p99 floor |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| query | answer | uncached req/s | cached req/s | floor req/s | peer req/s | rate | p50 / p99 uncached | p50 / p99 cached | p50 / p99 floor |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, (nbytes, nobj), rps, rate, lat in rows:
         f = rps[floor]
@@ -220,8 +239,10 @@ def table(size, load_s, rows):
             f"{rps['uncached']:,.0f} ({rps['uncached'] / f:.0%})",
             f"{rps['cached']:,.0f} ({rps['cached'] / f:.0%})",
             f"{f:,.0f}",
+            (f"{rps['peer']:,.0f} ({rps['peer'] / f:.0%}; coopgraph {rps['uncached'] / rps['peer']:.1f}×)"
+             if "peer" in rps else "—"),
             f"{rate:,}/s",
-        ] + [f"{lat[t][0]:.2f} / {lat[t][1]:.2f} ms" for t in TARGETS]
+        ] + [f"{lat[t][0]:.2f} / {lat[t][1]:.2f} ms" for t in TARGETS if t != "peer"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -235,6 +256,8 @@ def main():
         ["cargo", "build", "--release", "--locked", "-p", "coopgraph", "-p", "coopgraph-floor"],
         cwd=ROOT, check=True,
     )
+    if not (PEER / "node_modules").exists():
+        subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=PEER, check=True)
     WORK.mkdir(parents=True, exist_ok=True)
     for size in args.sizes.split(","):
         load_s, rows = run_size(size, args.seconds)

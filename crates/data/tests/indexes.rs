@@ -123,3 +123,54 @@ fn activities_of_a_project_with_the_longest_slug_are_kept() {
         Some(p.activities[4])
     );
 }
+
+/// Filters answered from intersected index lists give what a scan of every
+/// project gives.
+#[test]
+fn filtered_projects_are_those_a_scan_finds() {
+    use coopgraph_data::query::{Direction, ProjectFilter, projects};
+    use coopgraph_model::Role;
+    for s in stores() {
+        let donors: Vec<String> = s
+            .organisations()
+            .iter()
+            .filter(|o| !o.slug.as_str().is_empty())
+            .take(3)
+            .map(|o| o.slug.to_string())
+            .collect();
+        let countries: Vec<_> = s
+            .projects()
+            .iter()
+            .flat_map(|p| p.countries.clone())
+            .take(40)
+            .collect();
+        let mut checked = 0;
+        for (i, year) in (1995..=2030).step_by(5).enumerate() {
+            let country = countries[i % countries.len()];
+            let filter = ProjectFilter {
+                country: Some(vec![country]),
+                active_in: Some(year),
+                donor: (i % 2 == 0).then(|| donors.clone()),
+                ..ProjectFilter::default()
+            };
+            let got = projects(&s, &filter, ProjectSort::Slug, Direction::Asc).unwrap();
+            let mut scan: Vec<ProjectId> = ids(&s)
+                .filter(|&id| {
+                    let p = s.project(id);
+                    p.countries.contains(&country)
+                        && p.period.is_active_in(year)
+                        && filter.donor.as_ref().is_none_or(|d| {
+                            p.participants.iter().any(|x| {
+                                x.role == Role::Funding
+                                    && d.contains(&s.organisation(x.organisation).slug.to_string())
+                            })
+                        })
+                })
+                .collect();
+            scan.sort_by(|&a, &b| s.project(a).slug.cmp(&s.project(b).slug));
+            assert_eq!(got, scan, "{filter:?}");
+            checked += got.len();
+        }
+        assert!(checked > 0);
+    }
+}

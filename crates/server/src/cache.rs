@@ -2,6 +2,8 @@
 //! the same question again costs a look-up, and the entity tag that lets HTTP
 //! clients skip even the bytes.
 
+use std::sync::{Arc, OnceLock};
+
 use axum::body::Bytes;
 use axum::http::HeaderValue;
 use quick_cache::Weighter;
@@ -49,23 +51,32 @@ impl Key {
 pub struct Answer {
     /// The JSON body.
     pub body: Bytes,
-    /// Its strong entity tag, a hash of the body.
-    pub etag: HeaderValue,
+    /// Its strong entity tag, a hash of the body, computed when first asked
+    /// (only GET answers carry one) and shared by every copy.
+    etag: Arc<OnceLock<HeaderValue>>,
     /// The name of the operation it answers, for the metrics.
-    pub operation: Option<std::sync::Arc<str>>,
+    pub operation: Option<Arc<str>>,
 }
 
 impl Answer {
-    /// Wraps a serialised body and tags it.
+    /// Wraps a serialised body.
     pub fn new(body: Bytes) -> Self {
-        let etag =
-            HeaderValue::from_str(&format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(&body)))
-                .expect("hex digits in quotes are a valid header value");
         Self {
             body,
-            etag,
+            etag: Arc::default(),
             operation: None,
         }
+    }
+
+    /// The body's strong entity tag.
+    pub fn etag(&self) -> &HeaderValue {
+        self.etag.get_or_init(|| {
+            HeaderValue::from_str(&format!(
+                "\"{:016x}\"",
+                xxhash_rust::xxh3::xxh3_64(&self.body)
+            ))
+            .expect("hex digits in quotes are a valid header value")
+        })
     }
 
     /// Whether an `If-None-Match` header value names this answer's tag.
@@ -73,7 +84,7 @@ impl Answer {
         let Ok(tags) = if_none_match.to_str() else {
             return false;
         };
-        let ours = self.etag.to_str().unwrap_or("");
+        let ours = self.etag().to_str().unwrap_or("");
         tags.split(',').map(str::trim).any(|tag| {
             tag == "*" || tag == ours || tag.strip_prefix("W/").is_some_and(|t| t == ours)
         })
@@ -145,7 +156,7 @@ mod tests {
     #[test]
     fn tags_match_exactly_weakly_or_by_star() {
         let a = Answer::new(Bytes::from_static(b"{\"data\":{}}"));
-        let tag = a.etag.to_str().unwrap().to_owned();
+        let tag = a.etag().to_str().unwrap().to_owned();
         assert!(tag.starts_with('"') && tag.ends_with('"') && tag.len() == 18);
         for header in [
             tag.clone(),

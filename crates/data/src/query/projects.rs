@@ -54,8 +54,8 @@ pub(crate) fn matching(s: &Store, filter: &ProjectFilter) -> Result<Vec<ProjectI
     let themes = resolve("theme", "theme", &filter.theme, |x| s.theme_by_slug(x))?;
     let programmes = programmes_within(s, &filter.programme)?;
     let query = text_query(&filter.text);
-    // The indexes give candidates for every field but `text`; the smallest set is
-    // checked against the whole filter.
+    // Each index gives exactly the projects that pass one field of the filter,
+    // sorted by id; their intersection passes every field but `text`.
     let with_role = |set: &Option<HashSet<OrganisationId>>, role| {
         set.as_ref().map(|set| {
             let ids: Vec<_> = set.iter().copied().collect();
@@ -67,62 +67,67 @@ pub(crate) fn matching(s: &Store, filter: &ProjectFilter) -> Result<Vec<ProjectI
         })
     };
     let lists = |lists: Vec<&[ProjectId]>| union(lists.into_iter().map(|l| l.iter().copied()));
-    let candidates = [
-        with_role(&donors, Role::Funding),
-        with_role(&implementers, Role::Implementing),
-        programmes.as_ref().map(|set| {
-            let ids: Vec<_> = set.iter().copied().collect();
-            lists(s.projects_of_programmes(&ids))
-        }),
-        themes.as_ref().map(|set| {
-            let ids: Vec<_> = set.iter().copied().collect();
-            lists(s.projects_of_themes(&ids))
-        }),
-        filter
-            .country
-            .as_ref()
-            .map(|cs| lists(s.projects_of_countries(cs))),
-        filter.active_in.map(|y| s.projects_active_in(y)),
-    ]
-    .into_iter()
-    .flatten()
-    .min_by_key(Vec::len)
+    let passing = intersection(
+        [
+            with_role(&donors, Role::Funding),
+            with_role(&implementers, Role::Implementing),
+            programmes.as_ref().map(|set| {
+                let ids: Vec<_> = set.iter().copied().collect();
+                lists(s.projects_of_programmes(&ids))
+            }),
+            themes.as_ref().map(|set| {
+                let ids: Vec<_> = set.iter().copied().collect();
+                lists(s.projects_of_themes(&ids))
+            }),
+            filter
+                .country
+                .as_ref()
+                .map(|cs| lists(s.projects_of_countries(cs))),
+            filter.active_in.map(|y| s.projects_active_in(y)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+    )
     .unwrap_or_else(|| (0..s.projects().len() as u32).map(ProjectId).collect());
+    let Some(query) = query else {
+        return Ok(passing);
+    };
     let text = s.text();
-    Ok(candidates
+    Ok(passing
         .into_iter()
         .filter(|&id| {
-            let p = s.project(id);
-            let has = |set: &Option<HashSet<OrganisationId>>, role| {
-                set.as_ref().is_none_or(|set| {
-                    p.participants
-                        .iter()
-                        .any(|x| x.role == role && set.contains(&x.organisation))
-                })
-            };
-            has(&donors, Role::Funding)
-                && has(&implementers, Role::Implementing)
-                && programmes
-                    .as_ref()
-                    .is_none_or(|set| p.programme.is_some_and(|x| set.contains(&x)))
-                && themes
-                    .as_ref()
-                    .is_none_or(|set| p.themes.iter().any(|t| set.contains(t)))
-                && filter
-                    .country
-                    .as_ref()
-                    .is_none_or(|cs| p.countries.iter().any(|c| cs.contains(c)))
-                && filter.active_in.is_none_or(|y| p.period.is_active_in(y))
-                && query.as_ref().is_none_or(|q| {
-                    let own = text.projects.of(id.index()).map(|(f, _)| f);
-                    let activities = p
-                        .activities
-                        .iter()
-                        .flat_map(|a| text.activities.of(a.index()).map(|(f, _)| f));
-                    q.matches(own.chain(activities))
-                })
+            let own = text.projects.of(id.index()).map(|(f, _)| f);
+            let activities = s
+                .project(id)
+                .activities
+                .iter()
+                .flat_map(|a| text.activities.of(a.index()).map(|(f, _)| f));
+            query.matches(own.chain(activities))
         })
         .collect())
+}
+
+/// The ids in every one of `lists` (each sorted), in order; `None` when there
+/// are no lists. The shortest is walked, the others searched.
+fn intersection(mut lists: Vec<Vec<ProjectId>>) -> Option<Vec<ProjectId>> {
+    lists.sort_by_key(Vec::len);
+    let mut lists = lists.into_iter();
+    let mut out = lists.next()?;
+    for other in lists {
+        let mut rest = other.as_slice();
+        out.retain(|id| match rest.binary_search(id) {
+            Ok(at) => {
+                rest = &rest[at + 1..];
+                true
+            }
+            Err(at) => {
+                rest = &rest[at..];
+                false
+            }
+        });
+    }
+    Some(out)
 }
 
 /// The programmes named by slug, with every programme within them at any depth;

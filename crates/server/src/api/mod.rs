@@ -16,7 +16,7 @@ use async_graphql::{EmptyMutation, EmptySubscription, Schema};
 
 pub use budget::{Deadline, Lookups};
 pub use plan::{Both, Planned, Plans, both};
-pub use request::{Documents, Operation, Snapshot, prepare, request};
+pub use request::{Documents, Operation, Snapshot, prepare, request, reuse};
 pub use types::Query;
 
 /// The schema coopgraph serves: also an Apollo Federation v2 subgraph, with

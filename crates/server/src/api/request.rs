@@ -49,17 +49,16 @@ pub enum Operation {
 
 /// Checks a request against the [`limits`] and parses it, so that the schema
 /// runs a document already known to be affordable; documents come from
-/// `documents` when they can. A request over a limit or that is not GraphQL is
+/// `documents` when they can (see [`reuse`]). A request over a limit or that is not GraphQL is
 /// refused here, before anything else runs.
 pub fn prepare(
     request: &mut async_graphql::Request,
     documents: &Documents,
 ) -> Result<Operation, Refusal> {
     let doc = match documents.0.get(&request.query) {
-        Some(doc) => {
-            request.set_parsed_query(ExecutableDocument::clone(&doc));
-            doc
-        }
+        // Given to the request only if the reference executor runs it
+        // ([`reuse`]): a compiled plan needs no copy.
+        Some(doc) => doc,
         None => {
             limits::check_text(&request.query).map_err(over_limit)?;
             let doc = request.parsed_query().map_err(|e| {
@@ -94,6 +93,12 @@ pub fn prepare(
         Some((_, op)) if op.node.ty != OperationType::Query => Operation::Other,
         _ => Operation::Query,
     })
+}
+
+/// Gives a request the document [`prepare`] parsed for its query text, so that
+/// the schema does not parse it again.
+pub fn reuse(request: &mut async_graphql::Request, doc: &ExecutableDocument) {
+    request.set_parsed_query(doc.clone());
 }
 
 fn over_limit(message: String) -> Refusal {

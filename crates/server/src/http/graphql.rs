@@ -369,6 +369,9 @@ async fn run(
         }
     }
     let query = request.query.clone();
+    if let Some(doc) = &document {
+        api::reuse(&mut request, doc);
+    }
     let run = state
         .schema
         .execute(api::request(request, current.store).data(deadline.clone()));
@@ -480,7 +483,7 @@ fn respond(answer: &Answer, media: &'static str, via: &Via) -> Response {
             .into_response();
     };
     let headers = [
-        (header::ETAG, answer.etag.clone()),
+        (header::ETAG, answer.etag().clone()),
         (
             header::CACHE_CONTROL,
             HeaderValue::from_static(CACHE_CONTROL),

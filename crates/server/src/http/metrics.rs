@@ -195,12 +195,7 @@ pub(crate) async fn observe(
 ) -> Response {
     let m = &state.shared.metrics;
     let started = Instant::now();
-    let request_id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
+    let request_id = request.headers().get("x-request-id").cloned();
     m.in_flight.inc();
     let response = next.run(request).await;
     m.in_flight.dec();
@@ -240,7 +235,7 @@ pub(crate) async fn observe(
     }
     tracing::info!(
         target: "coopgraph::request",
-        request_id,
+        request_id = request_id.as_ref().and_then(|v| v.to_str().ok()).unwrap_or(""),
         operation = observed.operation.as_deref().unwrap_or(""),
         status = response.status().as_u16(),
         outcome,

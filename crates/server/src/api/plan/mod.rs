@@ -72,9 +72,11 @@ impl Plans {
         store: &Store,
         deadline: &Deadline,
     ) -> Planned {
-        let key = (request.query.clone(), request.operation_name.clone());
         let vars = &request.variables;
-        let entry = match self.0.get(&key) {
+        let found = self
+            .0
+            .get(&Borrowed(&request.query, request.operation_name.as_deref()));
+        let entry = match found {
             Some(e) if same_conditions(&e, vars) => e,
             old => {
                 let validated = old.is_some_and(|e| e.validated.load(Ordering::Relaxed));
@@ -84,6 +86,7 @@ impl Plans {
                     validated: AtomicBool::new(validated),
                     reported: AtomicBool::new(false),
                 });
+                let key = (request.query.clone(), request.operation_name.clone());
                 self.0.insert(key, e.clone());
                 e
             }
@@ -124,13 +127,22 @@ impl Plans {
     /// and no error, so that it passed validation: from now on its plan may run
     /// (or, for a constant plan, this answer be given again).
     pub fn validated(&self, query: &str, operation: Option<&str>, body: &Bytes) {
-        let key = (query.to_owned(), operation.map(str::to_owned));
-        if let Some(e) = self.0.get(&key) {
+        if let Some(e) = self.0.get(&Borrowed(query, operation)) {
             e.validated.store(true, Ordering::Relaxed);
             if e.plan.as_ref().is_ok_and(|p| p.constant) {
                 let _ = e.answer.set(body.clone());
             }
         }
+    }
+}
+
+/// A plan's key, borrowed for look-ups: hashed as the owned key is.
+#[derive(Hash)]
+struct Borrowed<'a>(&'a str, Option<&'a str>);
+
+impl quick_cache::Equivalent<(String, Option<String>)> for Borrowed<'_> {
+    fn equivalent(&self, key: &(String, Option<String>)) -> bool {
+        self.0 == key.0 && self.1 == key.1.as_deref()
     }
 }
 

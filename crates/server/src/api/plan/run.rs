@@ -3,7 +3,6 @@
 //! batches), then the response written depth first into one buffer.
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -365,10 +364,7 @@ impl Run<'_> {
             out.extend_from_slice(key.as_bytes());
             match field {
                 ConnField::Typename(name) => string(out, name),
-                ConnField::TotalCount => {
-                    let n = i32::try_from(total).unwrap_or(i32::MAX);
-                    let _ = write!(out, "{n}");
-                }
+                ConnField::TotalCount => integer(out, i32::try_from(total).unwrap_or(i32::MAX)),
                 ConnField::PageInfo(fields) => {
                     out.push(b'{');
                     for (j, (key, f)) in fields.iter().enumerate() {
@@ -521,9 +517,7 @@ impl Run<'_> {
             (Obj::Project(id), Leaf::Objective) => {
                 optional(out, s.project(id).objective.as_deref())
             }
-            (Obj::Activity(id), Leaf::Position) => {
-                let _ = write!(out, "{}", s.activity(id).position as i32);
-            }
+            (Obj::Activity(id), Leaf::Position) => integer(out, s.activity(id).position as i32),
             (Obj::Country(c), Leaf::Code) => string(out, c.alpha2()),
             (Obj::Country(c), Leaf::CountryName) => string(out, c.name()),
             (Obj::Participation(p), Leaf::Role) => {
@@ -633,8 +627,25 @@ fn gather<Id: Raw, L: AsRef<[Id]>>(
     }
 }
 
+/// Writes a JSON string. Most need no escape and are copied whole; the rest
+/// are escaped as serde_json does.
 fn string(out: &mut Vec<u8>, s: &str) {
-    let _ = serde_json::to_writer(&mut *out, s);
+    // Without short-circuits, so that the check runs over many bytes at once.
+    let plain = s.bytes().fold(true, |plain, b| {
+        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
+    });
+    if !plain {
+        let _ = serde_json::to_writer(&mut *out, s);
+    } else {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    }
+}
+
+fn integer(out: &mut Vec<u8>, n: i32) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 fn optional<S: AsRef<str>>(out: &mut Vec<u8>, s: Option<S>) {
@@ -650,9 +661,7 @@ fn boolean(out: &mut Vec<u8>, b: bool) {
 
 fn number(out: &mut Vec<u8>, n: Option<i32>) {
     match n {
-        Some(n) => {
-            let _ = write!(out, "{n}");
-        }
+        Some(n) => integer(out, n),
         None => out.extend_from_slice(b"null"),
     }
 }
