@@ -4,8 +4,8 @@
 //! load time. Handlers mark their answers ([`Observed`]); one middleware counts.
 
 use std::collections::HashSet;
-use std::sync::Mutex;
 use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use axum::extract::{Request, State};
@@ -41,13 +41,13 @@ pub(crate) struct Observed {
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    operation: String,
-    outcome: String,
+    operation: Arc<str>,
+    outcome: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ExecutorLabels {
-    executor: String,
+    executor: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -67,7 +67,9 @@ pub(crate) struct Metrics {
     records: Family<RecordLabels, Gauge>,
     version: Gauge,
     load_seconds: Gauge<f64, AtomicU64>,
-    operations: Mutex<HashSet<String>>,
+    operations: Mutex<HashSet<Arc<str>>>,
+    anonymous: Arc<str>,
+    other: Arc<str>,
 }
 
 impl Metrics {
@@ -139,6 +141,8 @@ impl Metrics {
             version,
             load_seconds,
             operations: Mutex::new(HashSet::new()),
+            anonymous: Arc::from("(anonymous)"),
+            other: Arc::from("(other)"),
         }
     }
 
@@ -164,19 +168,20 @@ impl Metrics {
     }
 
     /// The label for an operation name, bounded.
-    fn operation(&self, name: Option<&str>) -> String {
+    fn operation(&self, name: Option<&str>) -> Arc<str> {
         let Some(name) = name.filter(|n| !n.is_empty()) else {
-            return "(anonymous)".to_owned();
+            return self.anonymous.clone();
         };
         let mut seen = self.operations.lock().unwrap_or_else(|e| e.into_inner());
-        if seen.contains(name) {
-            return name.to_owned();
+        if let Some(known) = seen.get(name) {
+            return known.clone();
         }
         if seen.len() < MAX_OPERATIONS {
-            seen.insert(name.to_owned());
-            return name.to_owned();
+            let name: Arc<str> = Arc::from(name);
+            seen.insert(name.clone());
+            return name;
         }
-        "(other)".to_owned()
+        self.other.clone()
     }
 
     /// The text the Prometheus scraper reads.
@@ -223,14 +228,12 @@ pub(crate) async fn observe(
     };
     let labels = RequestLabels {
         operation: m.operation(observed.operation.as_deref()),
-        outcome: outcome.to_owned(),
+        outcome,
     };
     m.requests.get_or_create(&labels).inc();
     let executor = response.extensions().get::<Executor>().map(|e| e.as_str());
     if let Some(executor) = executor {
-        let labels = ExecutorLabels {
-            executor: executor.to_owned(),
-        };
+        let labels = ExecutorLabels { executor };
         m.executions.get_or_create(&labels).inc();
     }
     tracing::info!(
