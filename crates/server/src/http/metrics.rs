@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use coopgraph_data::Store;
@@ -192,17 +192,38 @@ impl Metrics {
     }
 }
 
-/// Counts every request to `/graphql` once its answer is ready.
+/// The header that carries a request's id.
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Around every request: gives it an `x-request-id` (the client's, else a new
+/// UUID) that its answer carries back, and counts and logs every request to
+/// `/graphql` once its answer is ready. One middleware rather than one per
+/// concern: each layer costs every request, cached answers most of all.
 pub(crate) async fn observe(
     State(state): State<AppState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
+    let request_id = match request.headers().get(&X_REQUEST_ID) {
+        Some(id) => id.clone(),
+        None => {
+            let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+            let text = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut text);
+            let id = HeaderValue::from_str(text).expect("a UUID is a valid header value");
+            request.headers_mut().insert(X_REQUEST_ID, id.clone());
+            id
+        }
+    };
+    // CORS preflights are answered before any GraphQL runs: not counted.
+    if request.uri().path() != "/graphql" || request.method() == axum::http::Method::OPTIONS {
+        let mut response = next.run(request).await;
+        response.headers_mut().insert(X_REQUEST_ID, request_id);
+        return response;
+    }
     let m = &state.shared.metrics;
     let started = Instant::now();
-    let request_id = request.headers().get("x-request-id").cloned();
     m.in_flight.inc();
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
     m.in_flight.dec();
     m.latency.observe(started.elapsed().as_secs_f64());
     let observed = response
@@ -238,7 +259,7 @@ pub(crate) async fn observe(
     }
     tracing::info!(
         target: "coopgraph::request",
-        request_id = request_id.as_ref().and_then(|v| v.to_str().ok()).unwrap_or(""),
+        request_id = request_id.to_str().unwrap_or(""),
         operation = observed.operation.as_deref().unwrap_or(""),
         status = response.status().as_u16(),
         outcome,
@@ -251,6 +272,7 @@ pub(crate) async fn observe(
         },
         "graphql request"
     );
+    response.headers_mut().insert(X_REQUEST_ID, request_id);
     response
 }
 
