@@ -232,6 +232,29 @@ fn days_in_month(year: u16, month: u8) -> u8 {
     }
 }
 
+impl PartialDate {
+    /// Writes the date as `Display` does (`2003`, `2006-09`, `2006-06-12`) into
+    /// `buf`, without a formatter; `None` for a year past 9999.
+    pub fn encode(self, buf: &mut [u8; 10]) -> Option<&str> {
+        if self.year > 9999 {
+            return None;
+        }
+        let digits = |buf: &mut [u8], n: u16| {
+            for (i, b) in buf.iter_mut().rev().enumerate() {
+                *b = b'0' + (n / 10u16.pow(i as u32) % 10) as u8;
+            }
+        };
+        digits(&mut buf[..4], self.year);
+        let mut len = 4;
+        for part in [self.month, self.day].into_iter().map_while(|p| p) {
+            buf[len] = b'-';
+            digits(&mut buf[len + 1..len + 3], u16::from(part));
+            len += 3;
+        }
+        std::str::from_utf8(&buf[..len]).ok()
+    }
+}
+
 impl fmt::Display for PartialDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}", self.year)?;
@@ -460,6 +483,10 @@ mod tests {
         }
         let d = PartialDate::parse("2006-02").unwrap();
         assert_eq!((d.first_day(), d.last_day()), ((2006, 2, 1), (2006, 2, 28)));
+        for text in ["2003", "2006-09", "2006-06-12", "0999-01-01"] {
+            let d = PartialDate::parse(text).unwrap();
+            assert_eq!(d.encode(&mut [0; 10]), Some(d.to_string().as_str()));
+        }
     }
 
     #[test]

@@ -526,11 +526,11 @@ impl Run<'_> {
                     _ => out.extend_from_slice(b"null"),
                 }
             }
-            (Obj::Period(p), Leaf::Start) => optional(out, p.start().map(|d| d.to_string())),
-            (Obj::Period(p), Leaf::End) => optional(out, p.end().map(|d| d.to_string())),
+            (Obj::Period(p), Leaf::Start) => date(out, p.start()),
+            (Obj::Period(p), Leaf::End) => date(out, p.end()),
             (Obj::Period(p), Leaf::StartYear) => number(out, p.start().map(|d| d.year())),
             (Obj::Period(p), Leaf::EndYear) => number(out, p.end().map(|d| d.year())),
-            (Obj::Money(m), Leaf::Amount) => string(out, &m.amount().to_string()),
+            (Obj::Money(m), Leaf::Amount) => decimal(out, m.amount()),
             (Obj::Money(m), Leaf::Currency) => string(out, m.currency().code()),
             (Obj::Money(m), Leaf::Approximate) => boolean(out, m.approximate()),
             (Obj::Money(m), Leaf::Text) => optional(out, m.text()),
@@ -644,6 +644,29 @@ fn string(out: &mut Vec<u8>, s: &str) {
     }
 }
 
+/// Writes a decimal as the `Decimal` scalar does: a string, whole numbers
+/// without a formatter.
+fn decimal(out: &mut Vec<u8>, d: rust_decimal::Decimal) {
+    out.push(b'"');
+    if d.scale() == 0 && !(d.is_zero() && d.is_sign_negative()) {
+        out.extend_from_slice(itoa::Buffer::new().format(d.mantissa()).as_bytes());
+    } else {
+        out.extend_from_slice(d.to_string().as_bytes());
+    }
+    out.push(b'"');
+}
+
+/// Writes a date as the `PartialDate` scalar does, or null.
+fn date(out: &mut Vec<u8>, d: Option<model::PartialDate>) {
+    let Some(d) = d else {
+        return out.extend_from_slice(b"null");
+    };
+    match d.encode(&mut [0; 10]) {
+        Some(text) => string(out, text),
+        None => string(out, &d.to_string()),
+    }
+}
+
 fn integer(out: &mut Vec<u8>, n: i32) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
@@ -675,4 +698,29 @@ fn list<T>(out: &mut Vec<u8>, items: &[T], mut each: impl FnMut(&mut Vec<u8>, &T
         each(out, item);
     }
     out.push(b']');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalars_are_written_as_the_schema_writes_them() {
+        for text in ["65640508", "16.632", "-5", "0", "-0", "-0.00", "1200000.50", "0.0001"] {
+            let d: rust_decimal::Decimal = text.parse().unwrap();
+            let mut out = Vec::new();
+            decimal(&mut out, d);
+            let expected = serde_json::to_string(&d.to_string()).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), expected, "{text}");
+        }
+        let mut out = Vec::new();
+        string(&mut out, "plain ünïcode");
+        string(&mut out, "a \"quote\", a \\ and a\ttab");
+        let expected = [
+            serde_json::to_string("plain ünïcode").unwrap(),
+            serde_json::to_string("a \"quote\", a \\ and a\ttab").unwrap(),
+        ]
+        .concat();
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+    }
 }
