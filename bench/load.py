@@ -185,7 +185,7 @@ def run_size(size, seconds):
         ))
         wait_up(PORTS["floor"], procs[-1], "floor")
         procs.append(subprocess.Popen(
-            ["taskset", "-c", SERVER_CORE, "node", PEER / "server.mjs", data, str(PORTS["peer"])],
+            ["taskset", "-c", SERVER_CORE, "node", "--max-old-space-size=16384", PEER / "server.mjs", data, str(PORTS["peer"])],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         ))
         wait_up(PORTS["peer"], procs[-1], "peer")

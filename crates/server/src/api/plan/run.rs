@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use async_graphql::{InputType, Name, Variables};
+use async_graphql::{EnumType, InputType, Name, Variables};
 use async_graphql_value::{ConstValue, Value};
 use coopgraph_data::Store;
 use coopgraph_data::query::{self, Order, Record, SummaryRow, Total, Which};
@@ -521,9 +521,10 @@ impl Run<'_> {
             (Obj::Country(c), Leaf::Code) => string(out, c.alpha2()),
             (Obj::Country(c), Leaf::CountryName) => string(out, c.name()),
             (Obj::Participation(p), Leaf::Role) => {
-                match async_graphql::resolver_utils::enum_value(Role::from(p.role)) {
-                    ConstValue::Enum(name) => string(out, name.as_str()),
-                    _ => out.extend_from_slice(b"null"),
+                let role = Role::from(p.role);
+                match Role::items().iter().find(|i| i.value == role) {
+                    Some(item) => string(out, item.name),
+                    None => out.extend_from_slice(b"null"),
                 }
             }
             (Obj::Period(p), Leaf::Start) => date(out, p.start()),
@@ -630,11 +631,7 @@ fn gather<Id: Raw, L: AsRef<[Id]>>(
 /// Writes a JSON string. Most need no escape and are copied whole; the rest
 /// are escaped as serde_json does.
 fn string(out: &mut Vec<u8>, s: &str) {
-    // Without short-circuits, so that the check runs over many bytes at once.
-    let plain = s.bytes().fold(true, |plain, b| {
-        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
-    });
-    if !plain {
+    if needs_escape(s.as_bytes()) {
         let _ = serde_json::to_writer(&mut *out, s);
     } else {
         out.reserve(s.len() + 2);
@@ -665,6 +662,27 @@ fn date(out: &mut Vec<u8>, d: Option<model::PartialDate>) {
         Some(text) => string(out, text),
         None => string(out, &d.to_string()),
     }
+}
+
+/// Whether any byte is a control character, `"` or `\\`: eight bytes at a time.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Some byte of `w` is zero.
+    let zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS != 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        // Bytes under 0x20, or equal to a quote or a backslash.
+        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGHS != 0;
+        if control || zero(w ^ (ONES * u64::from(b'"'))) || zero(w ^ (ONES * u64::from(b'\\'))) {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 fn integer(out: &mut Vec<u8>, n: i32) {
@@ -706,7 +724,16 @@ mod tests {
 
     #[test]
     fn scalars_are_written_as_the_schema_writes_them() {
-        for text in ["65640508", "16.632", "-5", "0", "-0", "-0.00", "1200000.50", "0.0001"] {
+        for text in [
+            "65640508",
+            "16.632",
+            "-5",
+            "0",
+            "-0",
+            "-0.00",
+            "1200000.50",
+            "0.0001",
+        ] {
             let d: rust_decimal::Decimal = text.parse().unwrap();
             let mut out = Vec::new();
             decimal(&mut out, d);
@@ -716,6 +743,23 @@ mod tests {
         let mut out = Vec::new();
         string(&mut out, "plain ünïcode");
         string(&mut out, "a \"quote\", a \\ and a\ttab");
+        for text in [
+            "",
+            "1234567",
+            "12345678\"",
+            "abc\u{1}defgh",
+            "abcdefg\"",
+            "ab\"cdefghij",
+            "ok\u{1f}",
+            "back\\slash....",
+            "ünïcödé ünïcödé",
+        ] {
+            assert_eq!(
+                needs_escape(text.as_bytes()),
+                text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
+                "{text:?}"
+            );
+        }
         let expected = [
             serde_json::to_string("plain ünïcode").unwrap(),
             serde_json::to_string("a \"quote\", a \\ and a\ttab").unwrap(),
