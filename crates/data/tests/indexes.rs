@@ -28,6 +28,9 @@ fn the_year_index_finds_every_project_active_in_a_year() {
                 .filter(|&id| s.project(id).period.is_active_in(year))
                 .collect();
             assert_eq!(s.projects_active_in(year), scan, "{year}");
+            assert!(ids(&s).all(|id| {
+                s.is_project_active_in(id, year) == s.project(id).period.is_active_in(year)
+            }));
             seen += scan.len();
         }
         assert!(seen > 0);

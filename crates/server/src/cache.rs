@@ -17,11 +17,12 @@ use quick_cache::sync::Cache;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Key {
     version: u64,
-    request: Vec<u8>,
+    method: Method,
+    request: Bytes,
 }
 
 /// How a request came, which tells where its bytes are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
     /// The query string of a GET.
     Get,
@@ -31,17 +32,12 @@ pub enum Method {
 
 impl Key {
     /// The key of a request's bytes, as they came by `method`, against dataset
-    /// `version`.
-    pub fn new(version: u64, method: Method, request: &[u8]) -> Self {
-        let mut bytes = Vec::with_capacity(request.len() + 1);
-        bytes.push(match method {
-            Method::Get => b'G',
-            Method::Post => b'P',
-        });
-        bytes.extend_from_slice(request);
+    /// `version`. The bytes are shared, not copied.
+    pub fn new(version: u64, method: Method, request: Bytes) -> Self {
         Self {
             version,
-            request: bytes,
+            method,
+            request,
         }
     }
 }
@@ -146,11 +142,23 @@ mod tests {
 
     #[test]
     fn keys_differ_by_version_method_and_bytes() {
-        let k = Key::new(1, Method::Post, br#"{"query":"{ a }"}"#);
-        assert_eq!(k, Key::new(1, Method::Post, br#"{"query":"{ a }"}"#));
-        assert_ne!(k, Key::new(2, Method::Post, br#"{"query":"{ a }"}"#));
-        assert_ne!(k, Key::new(1, Method::Get, br#"{"query":"{ a }"}"#));
-        assert_ne!(k, Key::new(1, Method::Post, br#"{"query":"{ b }"}"#));
+        let k = Key::new(1, Method::Post, Bytes::from_static(br#"{"query":"{ a }"}"#));
+        assert_eq!(
+            k,
+            Key::new(1, Method::Post, Bytes::from_static(br#"{"query":"{ a }"}"#))
+        );
+        assert_ne!(
+            k,
+            Key::new(2, Method::Post, Bytes::from_static(br#"{"query":"{ a }"}"#))
+        );
+        assert_ne!(
+            k,
+            Key::new(1, Method::Get, Bytes::from_static(br#"{"query":"{ a }"}"#))
+        );
+        assert_ne!(
+            k,
+            Key::new(1, Method::Post, Bytes::from_static(br#"{"query":"{ b }"}"#))
+        );
     }
 
     #[test]
@@ -171,8 +179,8 @@ mod tests {
         }
         assert!(!a.matches(&HeaderValue::from_static("\"0000000000000000\"")));
         assert_ne!(
-            a.etag,
-            Answer::new(Bytes::from_static(b"{\"data\":null}")).etag
+            a.etag(),
+            Answer::new(Bytes::from_static(b"{\"data\":null}")).etag()
         );
     }
 
@@ -181,14 +189,18 @@ mod tests {
         let cache = ResponseCache::new(10_000);
         for i in 0..100 {
             cache.insert(
-                Key::new(1, Method::Post, format!("{{ q{i} }}").as_bytes()),
+                Key::new(1, Method::Post, Bytes::from(format!("{{ q{i} }}"))),
                 Answer::new(Bytes::from(vec![b' '; 1000])),
             );
         }
         let kept = (0..100)
             .filter(|i| {
                 cache
-                    .get(&Key::new(1, Method::Post, format!("{{ q{i} }}").as_bytes()))
+                    .get(&Key::new(
+                        1,
+                        Method::Post,
+                        Bytes::from(format!("{{ q{i} }}")),
+                    ))
                     .is_some()
             })
             .count();
@@ -196,12 +208,24 @@ mod tests {
         cache.clear();
         assert!((0..100).all(|i| {
             cache
-                .get(&Key::new(1, Method::Post, format!("{{ q{i} }}").as_bytes()))
+                .get(&Key::new(
+                    1,
+                    Method::Post,
+                    Bytes::from(format!("{{ q{i} }}")),
+                ))
                 .is_none()
         }));
 
         let off = ResponseCache::new(0);
-        off.insert(Key::new(1, Method::Post, b"q"), Answer::new(Bytes::new()));
-        assert!(!off.enabled() && off.get(&Key::new(1, Method::Post, b"q")).is_none());
+        off.insert(
+            Key::new(1, Method::Post, Bytes::from_static(b"q")),
+            Answer::new(Bytes::new()),
+        );
+        assert!(
+            !off.enabled()
+                && off
+                    .get(&Key::new(1, Method::Post, Bytes::from_static(b"q")))
+                    .is_none()
+        );
     }
 }

@@ -18,6 +18,7 @@ mod summary;
 mod text;
 mod window;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::hash::Hash;
 
@@ -65,6 +66,14 @@ impl Direction {
             list.reverse();
         }
         list
+    }
+
+    /// Turns a list sorted ascending the way asked, borrowing it when it can.
+    fn apply_cow<T: Clone>(self, list: Cow<'_, [T]>) -> Cow<'_, [T]> {
+        match self {
+            Direction::Asc => list,
+            Direction::Desc => Cow::Owned(self.apply(list.into_owned())),
+        }
     }
 }
 

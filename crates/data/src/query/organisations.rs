@@ -1,5 +1,7 @@
 //! Which organisations (or donors) to list, in which order.
 
+use std::borrow::Cow;
+
 use coopgraph_model::{CountryCode, OrganisationId, OrganisationKind, Role};
 
 use super::{Direction, any_of, text_query};
@@ -28,14 +30,14 @@ pub enum Which {
 }
 
 /// The organisations that pass `filter`, in `order`: a walk through an order the
-/// store keeps ready.
-pub fn organisations(
-    s: &Store,
+/// store keeps ready, which is lent as it is when nothing is filtered.
+pub fn organisations<'s>(
+    s: &'s Store,
     which: Which,
     filter: &OrganisationFilter,
     order: NameSort,
     direction: Direction,
-) -> Vec<OrganisationId> {
+) -> Cow<'s, [OrganisationId]> {
     let all = match which {
         Which::All => s.organisations_sorted(order),
         Which::Donors => s.donors_sorted(order),
@@ -49,7 +51,7 @@ pub fn organisations(
     let query = text_query(text);
     let texts = &s.text().organisations;
     let out = if *filter == OrganisationFilter::default() {
-        all.to_vec()
+        Cow::Borrowed(all)
     } else {
         all.iter()
             .copied()
@@ -66,7 +68,8 @@ pub fn organisations(
                         .as_ref()
                         .is_none_or(|q| q.matches(texts.of(id.index()).map(|(f, _)| f)))
             })
-            .collect()
+            .collect::<Vec<_>>()
+            .into()
     };
-    direction.apply(out)
+    direction.apply_cow(out)
 }

@@ -1,5 +1,7 @@
 //! Which programmes to list, in which order.
 
+use std::borrow::Cow;
+
 use coopgraph_model::{FundingModality, ProgrammeId, Role};
 
 use super::{Direction, QueryError, resolve, text_query};
@@ -17,12 +19,15 @@ pub struct ProgrammeFilter {
 }
 
 /// The programmes that pass `filter`, in `order`.
-pub fn programmes(
-    s: &Store,
+pub fn programmes<'s>(
+    s: &'s Store,
     filter: &ProgrammeFilter,
     order: NameSort,
     direction: Direction,
-) -> Result<Vec<ProgrammeId>, QueryError> {
+) -> Result<Cow<'s, [ProgrammeId]>, QueryError> {
+    if *filter == ProgrammeFilter::default() {
+        return Ok(direction.apply_cow(Cow::Borrowed(s.programmes_sorted(order))));
+    }
     let donors = resolve("donor", "organisation", &filter.donor, |x| {
         s.organisation_by_slug(x)
     })?;
@@ -48,5 +53,5 @@ pub fn programmes(
                     .is_none_or(|q| q.matches(texts.of(id.index()).map(|(f, _)| f)))
         })
         .collect();
-    Ok(direction.apply(out))
+    Ok(Cow::Owned(direction.apply(out)))
 }

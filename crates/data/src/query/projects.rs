@@ -1,6 +1,7 @@
 //! Which projects to list, in which order: candidates from the most selective
 //! index, checked against the whole filter, sorted by ranks kept at load.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use coopgraph_model::{CountryCode, OrganisationId, ProgrammeId, ProjectId, Role};
@@ -29,21 +30,21 @@ pub struct ProjectFilter {
 }
 
 /// The projects that pass `filter`, in `order`, with the orders the store keeps
-/// ready.
-pub fn projects(
-    s: &Store,
+/// ready (lent as they are when nothing is filtered).
+pub fn projects<'s>(
+    s: &'s Store,
     filter: &ProjectFilter,
     order: ProjectSort,
     direction: Direction,
-) -> Result<Vec<ProjectId>, QueryError> {
+) -> Result<Cow<'s, [ProjectId]>, QueryError> {
     let out = if *filter == ProjectFilter::default() {
-        s.projects_sorted(order).to_vec()
+        Cow::Borrowed(s.projects_sorted(order))
     } else {
         let mut out = matching(s, filter)?;
         out.sort_unstable_by_key(|&id| s.project_rank(order, id));
-        out
+        Cow::Owned(out)
     };
-    Ok(direction.apply(out))
+    Ok(direction.apply_cow(out))
 }
 
 /// The projects that pass `filter`, in dataset order.
@@ -55,7 +56,8 @@ pub(crate) fn matching(s: &Store, filter: &ProjectFilter) -> Result<Vec<ProjectI
     let programmes = programmes_within(s, &filter.programme)?;
     let query = text_query(&filter.text);
     // Each index gives exactly the projects that pass one field of the filter,
-    // sorted by id; their intersection passes every field but `text`.
+    // sorted by id; their intersection passes every field but `text` (and the
+    // year, checked on what is left).
     let with_role = |set: &Option<HashSet<OrganisationId>>, role| {
         set.as_ref().map(|set| {
             let ids: Vec<_> = set.iter().copied().collect();
@@ -83,13 +85,22 @@ pub(crate) fn matching(s: &Store, filter: &ProjectFilter) -> Result<Vec<ProjectI
                 .country
                 .as_ref()
                 .map(|cs| lists(s.projects_of_countries(cs))),
-            filter.active_in.map(|y| s.projects_active_in(y)),
         ]
         .into_iter()
         .flatten()
         .collect(),
-    )
-    .unwrap_or_else(|| (0..s.projects().len() as u32).map(ProjectId).collect());
+    );
+    // The year's list is long (every open-ended project started before it): a
+    // year narrows the other lists by checking each candidate instead.
+    let passing = match (passing, filter.active_in) {
+        (Some(mut ids), Some(y)) => {
+            ids.retain(|&id| s.is_project_active_in(id, y));
+            ids
+        }
+        (Some(ids), None) => ids,
+        (None, Some(y)) => s.projects_active_in(y),
+        (None, None) => (0..s.projects().len() as u32).map(ProjectId).collect(),
+    };
     let Some(query) = query else {
         return Ok(passing);
     };

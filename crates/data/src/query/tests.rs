@@ -75,10 +75,12 @@ fn project_filters() {
 fn descending_is_ascending_reversed() {
     let s = store();
     let filter = ProjectFilter::default();
-    let mut asc = projects(s, &filter, ProjectSort::Start, Direction::Asc).unwrap();
+    let mut asc = projects(s, &filter, ProjectSort::Start, Direction::Asc)
+        .unwrap()
+        .into_owned();
     let desc = projects(s, &filter, ProjectSort::Start, Direction::Desc).unwrap();
     asc.reverse();
-    assert_eq!(asc, desc);
+    assert_eq!(asc, *desc);
     assert_eq!(desc.len(), s.projects().len());
 }
 

@@ -26,6 +26,10 @@ pub(crate) struct Index {
     pub active_in: BTreeMap<i32, Vec<ProjectId>>,
     /// Projects with a start and no end: active in every year from the start.
     pub open_ended: Vec<ProjectId>,
+    /// Each project's years, first and last (inclusive), as
+    /// `Period::is_active_in` reads its period: a dense copy to check many
+    /// projects without reading each record.
+    pub years: Vec<(i32, i32)>,
     /// Every project in each [`ProjectSort`] order, and each project's rank in it.
     pub project_orders: [Vec<ProjectId>; 3],
     pub project_ranks: [Vec<u32>; 3],
@@ -120,6 +124,12 @@ impl Index {
             for t in &p.themes {
                 theme_projects.push((t.0, id));
             }
+            ix.years.push(match (p.period.start(), p.period.end()) {
+                (Some(s), Some(e)) => (s.year(), e.year()),
+                (Some(s), None) => (s.year(), i32::MAX),
+                (None, Some(e)) => (e.year(), e.year()),
+                (None, None) => (1, 0),
+            });
             match (p.period.start(), p.period.end()) {
                 (Some(_), None) => ix.open_ended.push(id),
                 (start, Some(end)) => {

@@ -334,19 +334,26 @@ impl Store {
     /// The projects active at some time in `year`, as `Period::is_active_in` says,
     /// in dataset order: one probe of a year index, plus the few open-ended ones.
     pub fn projects_active_in(&self, year: i32) -> Vec<ProjectId> {
+        let open = self
+            .index
+            .open_ended
+            .iter()
+            .filter(|&&id| self.is_project_active_in(id, year));
         let closed = self
             .index
             .active_in
             .get(&year)
             .map_or(&[][..], Vec::as_slice);
-        let open = self
-            .index
-            .open_ended
-            .iter()
-            .filter(|&&id| self.project(id).period.is_active_in(year));
         let mut out: Vec<ProjectId> = closed.iter().chain(open).copied().collect();
         out.sort_unstable();
         out
+    }
+
+    /// Whether a project is active at some time in `year`, as
+    /// `Period::is_active_in` says, from a dense index.
+    pub fn is_project_active_in(&self, id: ProjectId, year: i32) -> bool {
+        let (first, last) = self.index.years[id.index()];
+        first <= year && year <= last
     }
 
     /// For each theme, the projects with that theme.

@@ -29,7 +29,7 @@ pub(super) async fn get(
     };
     let raw = query.as_deref().unwrap_or("");
     let via = Via::Get(headers.get(header::IF_NONE_MATCH).cloned());
-    let cached = state.cached(Method::Get, raw.as_bytes());
+    let cached = state.cached(Method::Get, Bytes::from(raw.to_owned()));
     if let Some(answer) = &cached.answer {
         return hit(respond(answer, media, &via), answer);
     }
@@ -71,16 +71,16 @@ pub(super) async fn post(
     if body.first() == Some(&b'[') {
         return batch(&state, &body, media).await;
     }
-    one(&state, &body, media).await
+    one(&state, body, media).await
 }
 
 /// One operation sent by POST, from its raw body.
-async fn one(state: &AppState, body: &[u8], media: &'static str) -> Response {
-    let cached = state.cached(Method::Post, body);
+async fn one(state: &AppState, body: Bytes, media: &'static str) -> Response {
+    let cached = state.cached(Method::Post, body.clone());
     if let Some(answer) = &cached.answer {
         return hit(respond(answer, media, &Via::Post), answer);
     }
-    match parse_body(body, &state.shared.persisted) {
+    match parse_body(&body, &state.shared.persisted) {
         Ok(request) => execute(state, request, media, Via::Post, cached).await,
         Err(refused) => refused.into_response(media),
     }
@@ -107,7 +107,7 @@ async fn batch(state: &AppState, body: &[u8], media: &'static str) -> Response {
     let mut answers = Vec::with_capacity(items.len());
     for item in items {
         let bytes = serde_json::to_vec(&item).unwrap_or_default();
-        let response = Box::pin(one(state, &bytes, JSON)).await;
+        let response = Box::pin(one(state, bytes.into(), JSON)).await;
         let body = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
             .unwrap_or_default();
@@ -251,7 +251,7 @@ struct Cached {
 
 impl AppState {
     /// Looks a request up by its raw bytes, before anything is parsed.
-    fn cached(&self, method: Method, raw: &[u8]) -> Cached {
+    fn cached(&self, method: Method, raw: Bytes) -> Cached {
         let current = Handle(self.shared.clone()).current();
         let cache = &self.shared.cache;
         let key = cache
@@ -269,7 +269,7 @@ impl AppState {
 /// Marks an answer the response cache gave, for the metrics.
 fn hit(mut response: Response, answer: &Answer) -> Response {
     response.extensions_mut().insert(Observed {
-        operation: answer.operation.as_deref().map(str::to_owned),
+        operation: answer.operation.clone(),
         cache_hit: Some(true),
         field_errors: false,
     });
@@ -283,7 +283,7 @@ async fn execute(
     via: Via,
     cached: Cached,
 ) -> Response {
-    let operation = request.operation_name.clone();
+    let operation = request.operation_name.as_deref().map(Arc::from);
     let cache_hit = cached.key.is_some().then_some(false);
     let mut response = run(state, request, media, via, cached).await;
     let field_errors = response.extensions().get::<FieldErrors>().is_some();

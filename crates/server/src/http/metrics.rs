@@ -32,7 +32,7 @@ const MAX_OPERATIONS: usize = 100;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Observed {
     /// The operation's name, where the request gave one.
-    pub operation: Option<String>,
+    pub operation: Option<Arc<str>>,
     /// Whether the response cache answered.
     pub cache_hit: Option<bool>,
     /// Whether the answer carries field errors.

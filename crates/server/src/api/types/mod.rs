@@ -13,6 +13,8 @@ mod summary;
 mod values;
 
 use async_graphql::{Context, Interface, Union};
+use std::borrow::Cow;
+
 use coopgraph_data::Store;
 use coopgraph_data::query::{Order, Record};
 
@@ -117,7 +119,12 @@ pub enum Recipient {
 
 /// A page of a list computed at the root: only the page's records form the first
 /// level, so nested fields cost as much as the page, not the list.
-pub fn root_page<Id, R>(ctx: &Context<'_>, ids: Vec<Id>, args: &PageArgs, order: Order<Id>) -> R
+pub fn root_page<Id, R>(
+    ctx: &Context<'_>,
+    ids: Cow<'_, [Id]>,
+    args: &PageArgs,
+    order: Order<Id>,
+) -> R
 where
     Id: Record + Send + Sync + 'static,
     R: From<Page<Item<Id>>>,

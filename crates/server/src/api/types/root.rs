@@ -19,6 +19,8 @@ use crate::api::budget::Lookups;
 use crate::api::id::{self, Kind};
 use crate::api::scalars::{CountryCode, CurrencyCode};
 use crate::error::{bad_input, refused};
+use std::borrow::Cow;
+
 use coopgraph_data::query::QueryError;
 use coopgraph_data::query::{self, Hit, Order};
 use coopgraph_data::{IatiRecord, NameSort, ProjectSort, Store};
@@ -215,7 +217,7 @@ impl Query {
         .map_err(refused)?;
         Ok(root_page(
             ctx,
-            ids,
+            Cow::Owned(ids),
             &page,
             query::ContributionSort::from(order.field).order(order.direction.into()),
         ))
@@ -425,12 +427,12 @@ fn find_node(s: &coopgraph_data::Store, id: &ID) -> Option<Node> {
 }
 
 /// The organisations (or donors) a root list holds, and their order.
-pub(crate) fn organisations(
-    s: &Store,
+pub(crate) fn organisations<'s>(
+    s: &'s Store,
     which: query::Which,
     filter: Option<OrganisationFilter>,
     order: Option<OrganisationOrder>,
-) -> (Vec<OrganisationId>, Order<OrganisationId>) {
+) -> (Cow<'s, [OrganisationId]>, Order<OrganisationId>) {
     let order = order.unwrap_or_default();
     let (field, direction) = (NameSort::from(order.field), order.direction.into());
     let filter = filter.unwrap_or_default().into();
@@ -439,11 +441,11 @@ pub(crate) fn organisations(
 }
 
 /// The programmes a root list holds, and their order.
-pub(crate) fn programmes(
-    s: &Store,
+pub(crate) fn programmes<'s>(
+    s: &'s Store,
     filter: Option<ProgrammeFilter>,
     order: Option<ProgrammeOrder>,
-) -> Result<(Vec<ProgrammeId>, Order<ProgrammeId>), QueryError> {
+) -> Result<(Cow<'s, [ProgrammeId]>, Order<ProgrammeId>), QueryError> {
     let order = order.unwrap_or_default();
     let (field, direction) = (NameSort::from(order.field), order.direction.into());
     let filter = filter.unwrap_or_default().into();
@@ -452,11 +454,11 @@ pub(crate) fn programmes(
 }
 
 /// The projects a root list holds, and their order.
-pub(crate) fn projects(
-    s: &Store,
+pub(crate) fn projects<'s>(
+    s: &'s Store,
     filter: Option<ProjectFilter>,
     order: Option<ProjectOrder>,
-) -> Result<(Vec<ProjectId>, Order<ProjectId>), QueryError> {
+) -> Result<(Cow<'s, [ProjectId]>, Order<ProjectId>), QueryError> {
     let order = order.unwrap_or_default();
     let (field, direction) = (ProjectSort::from(order.field), order.direction.into());
     let filter = filter.unwrap_or_default().into();
@@ -468,7 +470,7 @@ pub(crate) fn projects(
 pub(crate) fn activities(
     s: &Store,
     filter: Option<ActivityFilter>,
-) -> Result<(Vec<ActivityId>, Order<ActivityId>), QueryError> {
+) -> Result<(Cow<'static, [ActivityId]>, Order<ActivityId>), QueryError> {
     let filter = filter.unwrap_or_default().into();
-    Ok((query::activities(s, &filter)?, Order::Dataset))
+    Ok((Cow::Owned(query::activities(s, &filter)?), Order::Dataset))
 }
