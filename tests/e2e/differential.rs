@@ -484,15 +484,7 @@ async fn introspection_is_answered_once_and_kept() {
             "Project"
         );
     }
-    let text = app
-        .client
-        .get(format!("{}/metrics", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics().await;
     assert!(
         text.contains("coopgraph_graphql_executions_total{executor=\"compiled\"} 1\n"),
         "{text}"

@@ -115,6 +115,12 @@ impl App {
         Reply::read(r).await
     }
 
+    /// The text of `GET /metrics`.
+    pub async fn metrics(&self) -> String {
+        let r = self.client.get(format!("{}/metrics", self.url)).send();
+        r.await.unwrap().text().await.unwrap()
+    }
+
     /// Runs a query that must succeed, and returns its `data`.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
         let reply = self

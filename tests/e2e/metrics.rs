@@ -81,15 +81,7 @@ async fn metrics_and_logs_say_which_executor_answered() {
     for _ in 0..2 {
         assert_eq!(app.post(search.clone()).await.status, 200);
     }
-    let text = app
-        .client
-        .get(format!("{}/metrics", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics().await;
     let v = |s: &str| value(&text, s).unwrap_or_else(|| panic!("no {s} in\n{text}"));
     assert_eq!(
         v(r#"coopgraph_graphql_executions_total{executor="compiled"}"#),
