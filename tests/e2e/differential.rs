@@ -490,3 +490,16 @@ async fn introspection_is_answered_once_and_kept() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn the_plan_makes_one_store_call_per_level_as_the_reference_does() {
+    let both = coopgraph::api::both(store(), NESTED, None, json!({}))
+        .await
+        .unwrap();
+    assert!(both.compiled.is_ok(), "{:?}", both.compiled);
+    assert_eq!(
+        both.lookups,
+        (4, 4),
+        "store calls (reference, plan) for 4 levels"
+    );
+}

@@ -20,8 +20,13 @@ impl Lookups {
     /// Counts one store call in the request behind `ctx`.
     pub fn count(ctx: &Context<'_>) {
         if let Some(l) = ctx.data_opt::<Arc<Lookups>>() {
-            l.0.fetch_add(1, Ordering::Relaxed);
+            l.add();
         }
+    }
+
+    /// Counts one store call.
+    pub fn add(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
     }
 }
 

@@ -112,6 +112,7 @@ impl Plans {
             vars,
             store,
             deadline,
+            lookups: None,
         };
         match run.execute() {
             Ok(body) => Planned::Answer(body.into()),
@@ -162,6 +163,8 @@ pub struct Both {
     /// The plan's answer, or why there is none (not planned, or left to the
     /// reference executor at run time).
     pub compiled: Result<Vec<u8>, String>,
+    /// The store calls each made.
+    pub lookups: (usize, usize),
 }
 
 /// Runs a request through both executors on `store`, as the server would after
@@ -188,15 +191,17 @@ pub async fn both(
     let schema = SCHEMA.get_or_init(super::schema);
     let mut reference = make();
     super::prepare(&mut reference, &documents).ok()?;
-    let reference = schema
-        .execute(super::request(reference, store.clone()))
-        .await;
+    let counted = Arc::new(super::Lookups::default());
+    let reference = super::request(reference, store.clone()).data(counted.clone());
+    let reference = schema.execute(reference).await;
+    let planned_lookups = super::Lookups::default();
     // The server runs a plan only for a document the reference has validated.
     if !reference.errors.is_empty() && reference.errors.iter().all(|e| e.path.is_empty()) {
         let compiled = Err("the document did not validate".to_owned());
         return Some(Both {
             reference,
             compiled,
+            lookups: (counted.get(), 0),
         });
     }
     let deadline = Deadline::after(std::time::Duration::from_secs(60));
@@ -209,11 +214,13 @@ pub async fn both(
             vars: &planned.variables,
             store: &store,
             deadline: &deadline,
+            lookups: Some(&planned_lookups),
         };
         run.execute().map_err(|stop| format!("{stop:?}"))
     });
     Some(Both {
         reference,
         compiled,
+        lookups: (counted.get(), planned_lookups.get()),
     })
 }

@@ -15,7 +15,7 @@ use coopgraph_model::{self as model, ActivityId, OrganisationId, ProgrammeId, Pr
 use super::compile::{
     Args, Conn, ConnField, Cost, EdgeField, Inline, Leaf, Node, Op, PageField, Plan, Rel, Sel,
 };
-use crate::api::budget::Deadline;
+use crate::api::budget::{Deadline, Lookups};
 use crate::api::id::{Kind, encode};
 use crate::api::limits::MAX_COMPLEXITY;
 use crate::api::page::{PageArgs, cost, encode_cursor};
@@ -39,6 +39,8 @@ pub(super) struct Run<'a> {
     pub vars: &'a Variables,
     pub store: &'a Store,
     pub deadline: &'a Deadline,
+    /// Counts the store calls, where the caller wants them counted.
+    pub lookups: Option<&'a Lookups>,
 }
 
 /// The objects a selection is written for.
@@ -184,7 +186,11 @@ impl Run<'_> {
         Ok(Level(out))
     }
 
+    /// Before each store call: counts it and checks the deadline.
     fn checked(&self) -> Step<()> {
+        if let Some(l) = self.lookups {
+            l.add();
+        }
         if self.deadline.check() {
             Err(Stop::Expired)
         } else {
