@@ -61,6 +61,27 @@ enum Obj<'s> {
 }
 
 impl Obj<'_> {
+    fn organisation(&self) -> Option<OrganisationId> {
+        match *self {
+            Obj::Organisation(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    fn programme(&self) -> Option<ProgrammeId> {
+        match *self {
+            Obj::Programme(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    fn project(&self) -> Option<ProjectId> {
+        match *self {
+            Obj::Project(id) => Some(id),
+            _ => None,
+        }
+    }
+
     fn of(node: Node, id: u32) -> Self {
         match node {
             Node::Organisation => Obj::Organisation(OrganisationId(id)),
@@ -273,10 +294,7 @@ impl Run<'_> {
             Rel::OrganisationProgrammes | Rel::OrganisationProjects => {
                 let role: Option<Role> = self.arg(args, "role")?;
                 let role = role.map(model::Role::from);
-                let ids: Vec<OrganisationId> = parents(objs, |o| match o {
-                    Obj::Organisation(id) => Some(id),
-                    _ => None,
-                });
+                let ids: Vec<OrganisationId> = objs.iter().filter_map(Obj::organisation).collect();
                 if rel == Rel::OrganisationProgrammes {
                     let lists = s.programmes_of(&ids);
                     let lists = lists.iter().map(|l| types::with_role(l, role));
@@ -288,18 +306,12 @@ impl Run<'_> {
                 }
             }
             Rel::ProgrammeProjects => {
-                let ids: Vec<ProgrammeId> = parents(objs, |o| match o {
-                    Obj::Programme(id) => Some(id),
-                    _ => None,
-                });
+                let ids: Vec<ProgrammeId> = objs.iter().filter_map(Obj::programme).collect();
                 let lists = s.projects_of_programmes(&ids);
                 gather(s, &page, lists, Order::Dataset, Orders::Project)
             }
             Rel::ProjectActivities => {
-                let ids: Vec<ProjectId> = parents(objs, |o| match o {
-                    Obj::Project(id) => Some(id),
-                    _ => None,
-                });
+                let ids: Vec<ProjectId> = objs.iter().filter_map(Obj::project).collect();
                 let lists = s.activities_of(&ids);
                 gather(s, &page, lists, Order::Dataset, Orders::Activity)
             }
@@ -345,6 +357,8 @@ impl Run<'_> {
                     Some(Resolved::Batch(b)) => self.connection_object(out, conn, b, at),
                     _ => out.extend_from_slice(b"null"),
                 },
+                // Introspection plans are constant: their kept answer is given
+                // and nothing is written.
                 Op::Introspection => out.extend_from_slice(b"null"),
                 Op::Summary(_, sub) => match &level.0[i] {
                     Some(Resolved::Rows(rows)) => list(out, rows, |out, row| {
@@ -598,11 +612,6 @@ macro_rules! raw {
 }
 
 raw!(OrganisationId, ProgrammeId, ProjectId, ActivityId);
-
-/// The ids of the objects of a level that are of one record type.
-fn parents<T>(objs: &[Obj<'_>], id: impl Fn(Obj<'_>) -> Option<T>) -> Vec<T> {
-    objs.iter().filter_map(|&o| id(o)).collect()
-}
 
 /// Pages every parent's list, laying the pages end to end: the ids, each
 /// parent's range of them, where each page starts in its list and the list's
