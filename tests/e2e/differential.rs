@@ -109,6 +109,16 @@ fn planned() -> Vec<(&'static str, Value)> {
             json!({ "skip": false }),
         ),
         (
+            "query C($after: String) { contributions(first: 5, after: $after, orderBy: { field: DATE, direction: DESC }) { \
+             totalCount pageInfo { endCursor } edges { cursor node { __typename id slug kind date valueDate perYear share \
+             description amount { amount currency approximate text } equivalent { amount currency } \
+             period { start end } from { slug name } channel { slug } } } } \
+             organisation(slug: \"japan\") { contributionsMade { totalCount nodes { slug } } } \
+             project(slug: \"timor-leste-stage\") { contributionsReceived { nodes { slug amount { amount } } } } \
+             programmes { nodes { contributionsReceived(last: 1) { nodes { kind } } } } }",
+            json!({}),
+        ),
+        (
             "{ fundingSummary(groupBy: COUNTRY) { key label totals { amount currency } projectCount } }",
             json!({}),
         ),

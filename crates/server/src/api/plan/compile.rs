@@ -40,6 +40,7 @@ pub(super) enum Ty {
     Programme,
     Project,
     Activity,
+    Contribution,
     Country,
     Participation,
     Period,
@@ -55,6 +56,7 @@ impl Ty {
             Ty::Programme => "Programme",
             Ty::Project => "Project",
             Ty::Activity => "Activity",
+            Ty::Contribution => "Contribution",
             Ty::Country => "Country",
             Ty::Participation => "Participation",
             Ty::Period => "Period",
@@ -66,7 +68,12 @@ impl Ty {
     fn is_node(self) -> bool {
         matches!(
             self,
-            Ty::Organisation | Ty::Programme | Ty::Project | Ty::Activity | Ty::Country
+            Ty::Organisation
+                | Ty::Programme
+                | Ty::Project
+                | Ty::Activity
+                | Ty::Contribution
+                | Ty::Country
         )
     }
 }
@@ -78,6 +85,7 @@ pub(super) enum Node {
     Programme,
     Project,
     Activity,
+    Contribution,
 }
 
 impl Node {
@@ -87,6 +95,7 @@ impl Node {
             Node::Programme => Ty::Programme,
             Node::Project => Ty::Project,
             Node::Activity => Ty::Activity,
+            Node::Contribution => Ty::Contribution,
         }
     }
 
@@ -96,6 +105,7 @@ impl Node {
             Node::Programme => "ProgrammeConnection",
             Node::Project => "ProjectConnection",
             Node::Activity => "ActivityConnection",
+            Node::Contribution => "ContributionConnection",
         }
     }
 
@@ -105,6 +115,7 @@ impl Node {
             Node::Programme => "ProgrammeEdge",
             Node::Project => "ProjectEdge",
             Node::Activity => "ActivityEdge",
+            Node::Contribution => "ContributionEdge",
         }
     }
 }
@@ -164,6 +175,11 @@ pub(super) enum Leaf {
     Label,
     ProjectCount,
     RecordCount,
+    Kind,
+    Date,
+    ValueDate,
+    PerYear,
+    Share,
 }
 
 /// Objects read from the current object.
@@ -187,11 +203,24 @@ pub(super) enum Inline {
     Unconverted,
     /// `perYear` of a summary row.
     PerYear,
+    /// `amount` of a contribution; null when the source gives none.
+    Amount,
+    /// `equivalent` of a contribution; null when the source gives none.
+    Equivalent,
+    /// `from` of a contribution.
+    From,
+    /// `channel` of a contribution; null when it has none.
+    Channel,
 }
 
 /// Where a connection's records come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Rel {
+    Contributions,
+    OrganisationContributionsMade,
+    OrganisationContributionsReceived,
+    ProgrammeContributionsReceived,
+    ProjectContributionsReceived,
     Organisations,
     Donors,
     Programmes,
@@ -481,13 +510,47 @@ impl<'d> Cx<'d> {
             (Ty::Organisation, "projects") => self.conn(Rel::OrganisationProjects, args, &sets),
             (Ty::Programme, "projects") => self.conn(Rel::ProgrammeProjects, args, &sets),
             (Ty::Project, "activities") => self.conn(Rel::ProjectActivities, args, &sets),
-            (_, "id") if node => leaf(L::Id),
-            (Ty::Organisation | Ty::Programme | Ty::Project | Ty::Activity, "slug") => {
-                leaf(L::Slug)
+            (Ty::Query, "contributions") => self.conn(Rel::Contributions, args, &sets),
+            (Ty::Organisation, "contributionsMade") => {
+                self.conn(Rel::OrganisationContributionsMade, args, &sets)
             }
+            (Ty::Organisation, "contributionsReceived") => {
+                self.conn(Rel::OrganisationContributionsReceived, args, &sets)
+            }
+            (Ty::Programme, "contributionsReceived") => {
+                self.conn(Rel::ProgrammeContributionsReceived, args, &sets)
+            }
+            (Ty::Project, "contributionsReceived") => {
+                self.conn(Rel::ProjectContributionsReceived, args, &sets)
+            }
+            (Ty::Contribution, "kind") => leaf(L::Kind),
+            (Ty::Contribution, "date") => leaf(L::Date),
+            (Ty::Contribution, "valueDate") => leaf(L::ValueDate),
+            (Ty::Contribution, "perYear") => leaf(L::PerYear),
+            (Ty::Contribution, "share") => leaf(L::Share),
+            (Ty::Contribution, "amount") => {
+                no_args(Op::Inline(Inline::Amount, self.inline(Ty::Money, &sets)?))
+            }
+            (Ty::Contribution, "equivalent") => no_args(Op::Inline(
+                Inline::Equivalent,
+                self.inline(Ty::Money, &sets)?,
+            )),
+            (Ty::Contribution, "from") => no_args(Op::Inline(
+                Inline::From,
+                self.inline(Ty::Organisation, &sets)?,
+            )),
+            (Ty::Contribution, "channel") => no_args(Op::Inline(
+                Inline::Channel,
+                self.inline(Ty::Organisation, &sets)?,
+            )),
+            (_, "id") if node => leaf(L::Id),
+            (
+                Ty::Organisation | Ty::Programme | Ty::Project | Ty::Activity | Ty::Contribution,
+                "slug",
+            ) => leaf(L::Slug),
             (Ty::Organisation | Ty::Programme, "name") => leaf(L::Name),
             (Ty::Organisation | Ty::Programme | Ty::Project, "acronym") => leaf(L::Acronym),
-            (Ty::Organisation | Ty::Programme | Ty::Activity, "description") => {
+            (Ty::Organisation | Ty::Programme | Ty::Activity | Ty::Contribution, "description") => {
                 leaf(L::Description)
             }
             (Ty::Project, "title") => leaf(L::Title),
@@ -520,7 +583,7 @@ impl<'d> Cx<'d> {
             (Ty::SummaryRow, "perYear") => {
                 no_args(Op::Inline(Inline::PerYear, self.sel(Ty::Money, &sets)?))
             }
-            (Ty::Programme | Ty::Project, "period") => {
+            (Ty::Programme | Ty::Project | Ty::Contribution, "period") => {
                 no_args(Op::Inline(Inline::Period, self.sel(Ty::Period, &sets)?))
             }
             (Ty::Project, "budget") => {
@@ -569,6 +632,11 @@ impl<'d> Cx<'d> {
             Rel::Programmes | Rel::OrganisationProgrammes => Node::Programme,
             Rel::Projects | Rel::OrganisationProjects | Rel::ProgrammeProjects => Node::Project,
             Rel::Activities | Rel::ProjectActivities => Node::Activity,
+            Rel::Contributions
+            | Rel::OrganisationContributionsMade
+            | Rel::OrganisationContributionsReceived
+            | Rel::ProgrammeContributionsReceived
+            | Rel::ProjectContributionsReceived => Node::Contribution,
         };
         let mut collected = Vec::new();
         for set in sets {

@@ -10,7 +10,9 @@ use async_graphql::{EnumType, InputType, Name, Variables};
 use async_graphql_value::{ConstValue, Value};
 use coopgraph_data::Store;
 use coopgraph_data::query::{self, Order, Record, SummaryRow, Total, Which};
-use coopgraph_model::{self as model, ActivityId, OrganisationId, ProgrammeId, ProjectId};
+use coopgraph_model::{
+    self as model, ActivityId, ContributionId, OrganisationId, ProgrammeId, ProjectId,
+};
 
 use super::compile::{
     Args, Conn, ConnField, Cost, EdgeField, Inline, Leaf, Node, Op, PageField, Plan, Rel, Sel,
@@ -20,7 +22,9 @@ use crate::api::id::{Kind, encode};
 use crate::api::limits::MAX_COMPLEXITY;
 use crate::api::page::{PageArgs, cost, encode_cursor};
 use crate::api::scalars::CurrencyCode;
-use crate::api::types::{self, FundingFilter, Role, SummaryGroup, SummaryMeasure, shown};
+use crate::api::types::{
+    self, ContributionKind, FundingFilter, Role, SummaryGroup, SummaryMeasure, shown,
+};
 
 /// Why a plan stopped before answering.
 #[derive(Debug)]
@@ -51,6 +55,7 @@ enum Obj<'s> {
     Programme(ProgrammeId),
     Project(ProjectId),
     Activity(ActivityId),
+    Contribution(ContributionId),
     Country(model::CountryCode),
     Participation(&'s model::Participation),
     Period(model::Period),
@@ -88,6 +93,7 @@ impl Obj<'_> {
             Node::Programme => Obj::Programme(ProgrammeId(id)),
             Node::Project => Obj::Project(ProjectId(id)),
             Node::Activity => Obj::Activity(ActivityId(id)),
+            Node::Contribution => Obj::Contribution(ContributionId(id)),
         }
     }
 }
@@ -119,6 +125,7 @@ enum Orders {
     Programme(Order<ProgrammeId>),
     Project(Order<ProjectId>),
     Activity(Order<ActivityId>),
+    Contribution(Order<ContributionId>),
 }
 
 impl Orders {
@@ -129,6 +136,7 @@ impl Orders {
             Orders::Programme(o) => o.anchor(s, ProgrammeId(id), pos),
             Orders::Project(o) => o.anchor(s, ProjectId(id), pos),
             Orders::Activity(o) => o.anchor(s, ActivityId(id), pos),
+            Orders::Contribution(o) => o.anchor(s, ContributionId(id), pos),
         };
         Some(encode_cursor(&anchor))
     }
@@ -244,6 +252,7 @@ impl Run<'_> {
             Node::Programme => s.programme_by_slug(&slug).map(|i| i.0),
             Node::Project => s.project_by_slug(&slug).map(|i| i.0),
             Node::Activity => s.activity_by_slug(&slug).map(|i| i.0),
+            Node::Contribution => s.contribution_by_slug(&slug).map(|i| i.0),
         };
         let ids: Vec<u32> = id.into_iter().collect();
         let objs: Vec<Obj> = ids.iter().map(|&i| Obj::of(node, i)).collect();
@@ -263,6 +272,32 @@ impl Run<'_> {
         let page = self.page(args)?;
         let refused = |_| Stop::Reference("a query error");
         let mut batch = match rel {
+            Rel::Contributions => {
+                let filter = self.arg(args, "filter")?;
+                let (ids, order) = types::root_contributions(s, filter, self.arg(args, "orderBy")?)
+                    .map_err(refused)?;
+                gather(s, &page, [ids], order, Orders::Contribution)
+            }
+            Rel::OrganisationContributionsMade => {
+                let ids: Vec<OrganisationId> = objs.iter().filter_map(Obj::organisation).collect();
+                let lists = s.contributions_from(&ids);
+                gather(s, &page, lists, Order::Dataset, Orders::Contribution)
+            }
+            Rel::OrganisationContributionsReceived
+            | Rel::ProgrammeContributionsReceived
+            | Rel::ProjectContributionsReceived => {
+                let to: Vec<model::Recipient> = objs
+                    .iter()
+                    .filter_map(|o| match *o {
+                        Obj::Organisation(id) => Some(model::Recipient::Organisation(id)),
+                        Obj::Programme(id) => Some(model::Recipient::Programme(id)),
+                        Obj::Project(id) => Some(model::Recipient::Project(id)),
+                        _ => None,
+                    })
+                    .collect();
+                let lists = s.contributions_to(&to);
+                gather(s, &page, lists, Order::Dataset, Orders::Contribution)
+            }
             Rel::Organisations | Rel::Donors => {
                 let which = if rel == Rel::Donors {
                     Which::Donors
@@ -456,6 +491,24 @@ impl Run<'_> {
         match (kind, obj) {
             (Inline::Period, Obj::Programme(id)) => one(out, Obj::Period(s.programme(id).period)),
             (Inline::Period, Obj::Project(id)) => one(out, Obj::Period(s.project(id).period)),
+            (Inline::Period, Obj::Contribution(id)) => {
+                one(out, Obj::Period(s.contribution(id).period))
+            }
+            (Inline::Amount, Obj::Contribution(id)) => match &s.contribution(id).amount {
+                Some(m) => one(out, Obj::Money(m)),
+                None => out.extend_from_slice(b"null"),
+            },
+            (Inline::Equivalent, Obj::Contribution(id)) => match &s.contribution(id).equivalent {
+                Some(m) => one(out, Obj::Money(m)),
+                None => out.extend_from_slice(b"null"),
+            },
+            (Inline::From, Obj::Contribution(id)) => {
+                one(out, Obj::Organisation(s.contribution(id).from))
+            }
+            (Inline::Channel, Obj::Contribution(id)) => match s.contribution(id).channel {
+                Some(o) => one(out, Obj::Organisation(o)),
+                None => out.extend_from_slice(b"null"),
+            },
             (Inline::Budget, Obj::Project(id)) => match &s.project(id).budget {
                 Some(m) => one(out, Obj::Money(m)),
                 None => out.extend_from_slice(b"null"),
@@ -509,6 +562,28 @@ impl Run<'_> {
             (Obj::Project(id), Leaf::Id) => {
                 string(out, &encode(Kind::Project, s.project(id).slug.as_str()))
             }
+            (Obj::Contribution(id), Leaf::Id) => string(
+                out,
+                &encode(Kind::Contribution, s.contribution(id).slug.as_str()),
+            ),
+            (Obj::Contribution(id), Leaf::Slug) => string(out, s.contribution(id).slug.as_str()),
+            (Obj::Contribution(id), Leaf::Description) => {
+                optional(out, s.contribution(id).description.as_deref())
+            }
+            (Obj::Contribution(id), Leaf::Kind) => {
+                let kind = ContributionKind::from(s.contribution(id).kind);
+                match ContributionKind::items().iter().find(|i| i.value == kind) {
+                    Some(item) => string(out, item.name),
+                    None => out.extend_from_slice(b"null"),
+                }
+            }
+            (Obj::Contribution(id), Leaf::Date) => date(out, s.contribution(id).date),
+            (Obj::Contribution(id), Leaf::ValueDate) => date(out, s.contribution(id).value_date),
+            (Obj::Contribution(id), Leaf::PerYear) => boolean(out, s.contribution(id).per_year),
+            (Obj::Contribution(id), Leaf::Share) => match s.contribution(id).share {
+                Some(share) => decimal(out, share.percent()),
+                None => out.extend_from_slice(b"null"),
+            },
             (Obj::Activity(id), Leaf::Id) => {
                 string(out, &encode(Kind::Activity, &s.activity_slug(id)))
             }
@@ -611,7 +686,13 @@ macro_rules! raw {
     )*};
 }
 
-raw!(OrganisationId, ProgrammeId, ProjectId, ActivityId);
+raw!(
+    OrganisationId,
+    ProgrammeId,
+    ProjectId,
+    ActivityId,
+    ContributionId
+);
 
 /// Pages every parent's list, laying the pages end to end: the ids, each
 /// parent's range of them, where each page starts in its list and the list's

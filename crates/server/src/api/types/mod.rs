@@ -29,8 +29,8 @@ pub use programme::Programme;
 pub use project::Project;
 pub use root::Query;
 pub(crate) use root::{
-    activities as root_activities, organisations as root_organisations,
-    programmes as root_programmes, projects as root_projects,
+    activities as root_activities, contributions as root_contributions,
+    organisations as root_organisations, programmes as root_programmes, projects as root_projects,
 };
 pub(crate) use summary::{FundingFilter, SummaryGroup, SummaryMeasure};
 pub use values::*;

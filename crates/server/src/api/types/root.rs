@@ -24,7 +24,7 @@ use std::borrow::Cow;
 use coopgraph_data::query::QueryError;
 use coopgraph_data::query::{self, Hit, Order};
 use coopgraph_data::{IatiRecord, NameSort, ProjectSort, Store};
-use coopgraph_model::{ActivityId, OrganisationId, ProgrammeId, ProjectId};
+use coopgraph_model::{ActivityId, ContributionId, OrganisationId, ProgrammeId, ProjectId};
 
 /// The most ids `nodes` takes, and the most results `search` returns.
 const MAX_IDS: usize = 100;
@@ -206,21 +206,8 @@ impl Query {
             ContributionOrder,
         >,
     ) -> Result<ContributionConnection> {
-        let order = order_by.unwrap_or_default();
-        let filter = filter.unwrap_or_default().into();
-        let ids = query::contributions(
-            store(ctx),
-            &filter,
-            order.field.into(),
-            order.direction.into(),
-        )
-        .map_err(refused)?;
-        Ok(root_page(
-            ctx,
-            Cow::Owned(ids),
-            &page,
-            query::ContributionSort::from(order.field).order(order.direction.into()),
-        ))
+        let (ids, order) = contributions(store(ctx), filter, order_by).map_err(refused)?;
+        Ok(root_page(ctx, ids, &page, order))
     }
 
     /// Every country some project works in, by code.
@@ -473,4 +460,20 @@ pub(crate) fn activities(
 ) -> Result<(Cow<'static, [ActivityId]>, Order<ActivityId>), QueryError> {
     let filter = filter.unwrap_or_default().into();
     Ok((Cow::Owned(query::activities(s, &filter)?), Order::Dataset))
+}
+
+/// The contributions a root list holds, and their order.
+pub(crate) fn contributions(
+    s: &Store,
+    filter: Option<ContributionFilter>,
+    order: Option<ContributionOrder>,
+) -> Result<(Cow<'static, [ContributionId]>, Order<ContributionId>), QueryError> {
+    let order = order.unwrap_or_default();
+    let (field, direction) = (
+        query::ContributionSort::from(order.field),
+        order.direction.into(),
+    );
+    let filter = filter.unwrap_or_default().into();
+    let ids = query::contributions(s, &filter, field, direction)?;
+    Ok((Cow::Owned(ids), field.order(direction)))
 }
