@@ -3,12 +3,14 @@
 //! Links between records are typed indexes ([`OrganisationId`], …) handed out by the
 //! store that holds the records; a record never owns another.
 
+use serde::{Deserialize, Serialize};
+
 use crate::{CountryCode, Money, PartialDate, Period, Share, Slug};
 
 macro_rules! ids {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub struct $name(pub u32);
 
         impl $name {
@@ -40,7 +42,7 @@ ids! {
 macro_rules! enumeration {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal,)* }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name { $($(#[$vdoc])* $variant,)* }
 
         impl $name {
@@ -229,7 +231,7 @@ enumeration! {
 }
 
 /// A budget for one period, as an IATI activity states it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Budget {
     /// The period it covers.
     pub period: Period,
@@ -244,7 +246,7 @@ pub struct Budget {
 }
 
 /// A country a project works in, with the share of the project it gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CountryShare {
     /// The country.
     pub country: CountryCode,
@@ -253,7 +255,7 @@ pub struct CountryShare {
 }
 
 /// A theme of a project, with the share of the project it covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThemeShare {
     /// The theme.
     pub theme: ThemeId,
@@ -263,7 +265,7 @@ pub struct ThemeShare {
 
 /// What an IATI activity states beyond the fields every project has; `None` on
 /// records that do not come from IATI, which state none of it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct IatiDetails {
     /// The activity's IATI identifier, such as "XM-DAC-41302-PRJ-1".
     pub identifier: String,
@@ -282,7 +284,7 @@ pub struct IatiDetails {
 }
 
 /// Where a record comes from: a document, the section in it and the phrase as written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
     /// The document.
     pub document: DocumentId,
@@ -293,7 +295,7 @@ pub struct Source {
 }
 
 /// A source document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     /// Unique among documents.
     pub slug: Slug,
@@ -302,7 +304,7 @@ pub struct Document {
 }
 
 /// An organisation's role in a programme or project.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Participation {
     /// Who takes part.
     pub organisation: OrganisationId,
@@ -311,7 +313,7 @@ pub struct Participation {
 }
 
 /// Any actor: a government, a ministry, a union, an agency, a fund, a company.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organisation {
     /// Unique among organisations.
     pub slug: Slug,
@@ -336,7 +338,7 @@ pub struct Organisation {
 }
 
 /// A named vehicle under which projects run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Programme {
     /// Unique among programmes.
     pub slug: Slug,
@@ -363,7 +365,7 @@ pub struct Programme {
 }
 
 /// A theme of work, used to group projects.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Theme {
     /// Unique among themes.
     pub slug: Slug,
@@ -380,7 +382,7 @@ pub struct Theme {
 }
 
 /// A named place within a country, such as a province or a village.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Place {
     /// The place's name as the source writes it.
     pub name: String,
@@ -389,7 +391,7 @@ pub struct Place {
 }
 
 /// One piece of work.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Project {
     /// Unique among projects.
     pub slug: Slug,
@@ -422,7 +424,7 @@ pub struct Project {
 }
 
 /// A numbered item of a project's work plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Activity {
     /// The project it belongs to; with the position, this names the activity.
     pub project: ProjectId,
@@ -436,7 +438,7 @@ pub struct Activity {
 }
 
 /// Whatever a contribution is paid to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Recipient {
     /// An organisation.
     Organisation(OrganisationId),
@@ -447,7 +449,7 @@ pub enum Recipient {
 }
 
 /// One flow of money from an organisation to an organisation, programme or project.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contribution {
     /// Unique among contributions.
     pub slug: Slug,

@@ -5,6 +5,10 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
+mod serial;
+
+pub use serial::decimal_bytes;
+
 /// Why a value could not be parsed; the message names the offending input.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ValueError {
@@ -52,18 +56,20 @@ impl Slug {
     /// Parses a slug: 1 to 80 of `a-z`, `0-9` and `-`, with no hyphen at either end
     /// and no two hyphens in a row.
     pub fn parse(s: &str) -> Result<Self, ValueError> {
-        let ok = !s.is_empty()
+        if Self::is_valid(s) {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(ValueError::Slug(s.to_owned()))
+        }
+    }
+    fn is_valid(s: &str) -> bool {
+        !s.is_empty()
             && s.len() <= Self::MAX_LEN
             && s.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-')
             && !s.ends_with('-')
-            && !s.contains("--");
-        if ok {
-            Ok(Self(s.to_owned()))
-        } else {
-            Err(ValueError::Slug(s.to_owned()))
-        }
+            && !s.contains("--")
     }
 
     /// The slug as text.
@@ -85,11 +91,30 @@ pub struct CountryCode(isocountry::CountryCode);
 impl CountryCode {
     /// Parses an upper-case alpha-2 code; `vn` and `VNM` are refused.
     pub fn parse(s: &str) -> Result<Self, ValueError> {
-        let upper = s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase());
-        match isocountry::CountryCode::for_alpha2(s) {
-            Ok(code) if upper => Ok(Self(code)),
-            _ => Err(ValueError::Country(s.to_owned())),
+        match s.as_bytes() {
+            &[a, b] if a.is_ascii_uppercase() && b.is_ascii_uppercase() => {
+                Self::by_letters()[usize::from(a - b'A') * 26 + usize::from(b - b'A')]
+            }
+            _ => None,
         }
+        .map(Self)
+        .ok_or_else(|| ValueError::Country(s.to_owned()))
+    }
+
+    /// Every country by its two letters, `AA` to `ZZ`: a look-up rather than a
+    /// comparison with each code, as parsing a large dataset wants.
+    fn by_letters() -> &'static [Option<isocountry::CountryCode>; 26 * 26] {
+        static TABLE: std::sync::OnceLock<[Option<isocountry::CountryCode>; 26 * 26]> =
+            std::sync::OnceLock::new();
+        TABLE.get_or_init(|| {
+            let mut table = [None; 26 * 26];
+            for code in isocountry::CountryCode::iter() {
+                if let &[a, b] = code.alpha2().as_bytes() {
+                    table[usize::from(a - b'A') * 26 + usize::from(b - b'A')] = Some(*code);
+                }
+            }
+            table
+        })
     }
 
     /// The two-letter code.
@@ -186,20 +211,31 @@ impl PartialDate {
             Some(p) if digits(p, 2) => Some(p.parse::<u8>().map_err(|_| err())?),
             Some(_) => return Err(err()),
         };
-        if parts.next().is_some() || year == 0 {
+        if parts.next().is_some() {
             return Err(err());
         }
-        if let Some(m) = month {
-            if !(1..=12).contains(&m) {
-                return Err(err());
-            }
-            if let Some(d) = day {
-                if d == 0 || d > days_in_month(year, m) {
-                    return Err(err());
+        Self::from_parts(year, month, day).map_err(|_| err())
+    }
+
+    /// A date from its year, month and day, if they name a real day (or month,
+    /// or year); a day needs a month.
+    fn from_parts(year: u16, month: Option<u8>, day: Option<u8>) -> Result<Self, ValueError> {
+        let date = Self { year, month, day };
+        let valid = year != 0
+            && year <= 9999
+            && match (month, day) {
+                (None, None) => true,
+                (Some(m), None) => (1..=12).contains(&m),
+                (Some(m), Some(d)) => {
+                    (1..=12).contains(&m) && d != 0 && d <= days_in_month(year, m)
                 }
-            }
+                (None, Some(_)) => false,
+            };
+        if valid {
+            Ok(date)
+        } else {
+            Err(ValueError::Date(format!("{year:04}-{month:?}-{day:?}")))
         }
-        Ok(Self { year, month, day })
     }
 
     /// The calendar year.
