@@ -68,6 +68,7 @@ fn iati_files_alone_are_a_dataset_served_and_reloaded() {
         child,
         mut log,
         addr,
+        ..
     } = crate::serve_binary(dir.path(), &[]);
     let mut next_line = || log.next().unwrap().unwrap();
     let mut line = next_line();

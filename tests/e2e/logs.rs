@@ -47,7 +47,8 @@ fn json_logs_give_each_request_a_line_with_its_id() {
         child: _child,
         log: mut lines,
         addr,
-    } = crate::serve_binary(&data, &["--log-format", "json"]);
+        ..
+    } = crate::serve_binary(&data, &["--log-format", "json", "--no-snapshot"]);
     let mut next = || -> Value {
         let line = lines.next().unwrap().unwrap();
         serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))

@@ -43,6 +43,8 @@ mod playground;
 mod codegen;
 // A federation gateway process in front of coopgraph.
 mod gateway;
+// Restarts from the snapshot of the built store.
+mod snapshot;
 
 use std::sync::{Arc, OnceLock};
 
@@ -199,10 +201,32 @@ pub struct Served {
     pub log: std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
     /// Where it listens, such as `127.0.0.1:40123`.
     pub addr: String,
+    /// The log line that says where it listens and what it loaded.
+    pub listening: String,
 }
 
 /// Starts the binary serving `data`, with `args` after `serve`.
 pub fn serve_binary(data: &std::path::Path, args: &[&str]) -> Served {
+    let mut served = serve_binary_logging(data, args);
+    let line = loop {
+        let line = served
+            .log
+            .next()
+            .expect("the server stopped before it listened")
+            .unwrap();
+        if line.contains("listening on http://") {
+            break line;
+        }
+    };
+    let addr = line.split("http://").nth(1).unwrap().split(',').next();
+    served.addr = addr.unwrap().to_owned();
+    served.listening = line;
+    served
+}
+
+/// Starts the binary serving `data`, with `args` after `serve`, without waiting
+/// for it to listen: its log from the first line, and no address yet.
+pub fn serve_binary_logging(data: &std::path::Path, args: &[&str]) -> Served {
     use std::io::BufRead;
     let mut child = Killed(
         std::process::Command::new(env!("CARGO_BIN_EXE_coopgraph"))
@@ -216,25 +240,13 @@ pub fn serve_binary(data: &std::path::Path, args: &[&str]) -> Served {
             .spawn()
             .unwrap(),
     );
-    let mut log = std::io::BufReader::new(child.0.stdout.take().unwrap()).lines();
-    let line = loop {
-        let line = log
-            .next()
-            .expect("the server stopped before it listened")
-            .unwrap();
-        if line.contains("listening on http://") {
-            break line;
-        }
-    };
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .next()
-        .unwrap();
-    let addr = addr.to_owned();
-    Served { child, log, addr }
+    let log = std::io::BufReader::new(child.0.stdout.take().unwrap()).lines();
+    Served {
+        child,
+        log,
+        addr: String::new(),
+        listening: String::new(),
+    }
 }
 
 /// A child process killed when dropped, so that a failing test does not leave a

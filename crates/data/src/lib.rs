@@ -20,4 +20,6 @@ pub use generate::{Shape, generate};
 pub use load::{
     Batch, DataFile, Import, KnownOrganisations, Note, Progress, load, load_with, text_at,
 };
-pub use store::{IatiRecord, NameSort, ProjectSort, Rate, Rates, Stats, Store};
+pub use store::{
+    DataKey, IatiRecord, NameSort, ProjectSort, Rate, Rates, SnapshotError, Stats, Store,
+};

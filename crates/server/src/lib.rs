@@ -9,3 +9,4 @@ pub mod api;
 pub mod cache;
 pub mod error;
 pub mod http;
+pub mod load;

@@ -4,10 +4,10 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use coopgraph::load::Origin;
 
 /// coopgraph: development-cooperation funding data over GraphQL.
 #[derive(Parser)]
@@ -112,6 +112,15 @@ struct ServeArgs {
         value_delimiter = ','
     )]
     cors_origins: Vec<String>,
+    /// Where to keep a snapshot of the built store, so that a restart on
+    /// unchanged files skips reading them; by default `.coopgraph-snapshot` in
+    /// the data directory. Keep it out of the data directory or give it a name
+    /// starting with `.`: every other file there is part of the data.
+    #[arg(long, env = "COOPGRAPH_SNAPSHOT")]
+    snapshot: Option<PathBuf>,
+    /// Never read or write a snapshot: always load from the files.
+    #[arg(long, env = "COOPGRAPH_NO_SNAPSHOT", conflicts_with = "snapshot")]
+    no_snapshot: bool,
 }
 
 /// mimalloc: loading frees on one thread what another allocated, and answering
@@ -375,8 +384,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let progress = LogProgress::new();
-    let store = match coopgraph_iati::load_reporting(&args.data, &progress) {
-        Ok(store) => Arc::new(store),
+    let snapshot = (!args.no_snapshot)
+        .then(|| (args.snapshot.clone()).unwrap_or_else(|| args.data.join(".coopgraph-snapshot")));
+    let loaded = coopgraph::load::load(&args.data, snapshot.as_deref(), &progress);
+    let (store, origin) = match loaded {
+        Ok(loaded) => (loaded.store, loaded.origin),
         Err(problems) => {
             eprintln!("{problems}");
             eprintln!("{}: {}; not serving", args.data.display(), count(&problems));
@@ -386,17 +398,24 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let loaded = match origin {
+        Origin::Files => progress.line(),
+        Origin::Snapshot => format!(
+            "from its snapshot in {:.2} s",
+            progress.started.elapsed().as_secs_f64()
+        ),
+    };
     tracing::info!(
-        "coopgraph listening on http://{}, serving {} ({}; loaded {})",
+        "coopgraph listening on http://{}, serving {} ({}; loaded {loaded})",
         listener.local_addr()?,
         args.data.display(),
         summary(&store),
-        progress.line()
     );
     log_warnings(&store);
     let config = coopgraph::http::Config {
         cache_bytes: args.cache_mb << 20,
         cors_origins,
+        snapshot,
         ..Default::default()
     };
     let (router, handle) = coopgraph::http::app_with_handle(store, config);
@@ -451,8 +470,13 @@ async fn reload_on_hangup(handle: coopgraph::http::Handle, dir: PathBuf) {
         let (h, d) = (handle.clone(), dir.clone());
         let result = tokio::task::spawn_blocking(move || {
             let progress = LogProgress::new();
-            h.reload_reporting(&d, &progress)
-                .map(|s| (s, progress.line()))
+            h.reload_reporting(&d, &progress).map(|l| {
+                let line = match l.origin {
+                    Origin::Files => progress.line(),
+                    Origin::Snapshot => "from its snapshot".to_owned(),
+                };
+                (l.store, line)
+            })
         })
         .await;
         match result {

@@ -8,7 +8,7 @@ use coopgraph_model::*;
 use super::Records;
 
 /// Every relation and order the API follows, built once from the records.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Index {
     pub children: Lists<OrganisationId>,
     pub org_programmes: Lists<(ProgrammeId, Role)>,
@@ -41,7 +41,7 @@ pub(crate) struct Index {
 
 /// A list of values for each of `0..n` keys, all in one buffer: far smaller than
 /// a `Vec` per key when most lists are short.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Lists<T> {
     starts: Vec<u32>,
     items: Vec<T>,

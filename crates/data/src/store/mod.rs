@@ -1,12 +1,14 @@
 //! The immutable, indexed dataset that the API reads.
 
 mod index;
+mod snapshot;
 mod text;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use index::Index;
+pub use snapshot::{DataKey, SnapshotError};
 pub(crate) use text::{FoldedFields, SearchText};
 
 use coopgraph_model::*;
@@ -41,15 +43,16 @@ pub struct Store {
 type SummaryKey = (SummaryGroup, Measure, Option<CurrencyCode>);
 
 /// Exchange rates: units of each currency per US dollar, by year.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rates {
     map: HashMap<(CurrencyCode, i32), Rate>,
 }
 
 /// The rate of one currency in one year.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Rate {
     /// Units of the currency per US dollar, the year's average.
+    #[serde(with = "coopgraph_model::decimal_bytes")]
     pub per_usd: Decimal,
     /// Where it comes from, such as "IMF, annual average 2008, JPY per US dollar (Japan)".
     pub source: String,
@@ -77,7 +80,7 @@ impl Rates {
 }
 
 /// A record named by an IATI activity identifier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum IatiRecord {
     /// An activity other activities name as their parent.
     Programme(ProgrammeId),
@@ -86,7 +89,7 @@ pub enum IatiRecord {
 }
 
 /// The records of a dataset, every one resolved, in the order of the data files.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Records {
     pub documents: Vec<Document>,
     pub themes: Vec<Theme>,
@@ -97,13 +100,19 @@ pub(crate) struct Records {
     pub contributions: Vec<Contribution>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Slugs {
+    #[serde(deserialize_with = "snapshot::exact_map")]
     pub documents: HashMap<Slug, DocumentId>,
+    #[serde(deserialize_with = "snapshot::exact_map")]
     pub themes: HashMap<Slug, ThemeId>,
+    #[serde(deserialize_with = "snapshot::exact_map")]
     pub organisations: HashMap<Slug, OrganisationId>,
+    #[serde(deserialize_with = "snapshot::exact_map")]
     pub programmes: HashMap<Slug, ProgrammeId>,
+    #[serde(deserialize_with = "snapshot::exact_map")]
     pub projects: HashMap<Slug, ProjectId>,
+    #[serde(deserialize_with = "snapshot::exact_map")]
     pub contributions: HashMap<Slug, ContributionId>,
 }
 

@@ -10,13 +10,13 @@ use crate::fold;
 /// The folded fields of every record of one type, each with its weight, laid end
 /// to end in one buffer per chunk of records: chunks are folded on every core
 /// and kept as they are, never copied into one.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct FoldedFields {
     chunks: Vec<Chunk>,
 }
 
 /// The folded fields of up to [`CHUNK`] records.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Chunk {
     text: String,
     /// Where each field ends in `text`, and its weight.
@@ -78,7 +78,7 @@ impl FoldedFields {
 }
 
 /// The searchable text of a dataset, by record type.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct SearchText {
     pub organisations: FoldedFields,
     pub programmes: FoldedFields,

@@ -2,7 +2,7 @@
 //! the `/health` and `/ready` probes; with the limits that keep one client from
 //! starving the others, and the [`Handle`] that swaps datasets and drains.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -40,6 +40,8 @@ pub struct Config {
     /// The browser origins allowed to call the API (CORS), such as
     /// `https://dashboard.example.org`; none by default.
     pub cors_origins: Vec<HeaderValue>,
+    /// Where a reload keeps its snapshot of the built store; none by default.
+    pub snapshot: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -49,6 +51,7 @@ impl Default for Config {
             timeout: Duration::from_secs(10),
             cache_bytes: 64 << 20,
             cors_origins: Vec::new(),
+            snapshot: None,
         }
     }
 }
@@ -71,6 +74,7 @@ struct Shared {
     permits: Semaphore,
     timeout: Duration,
     metrics: metrics::Metrics,
+    snapshot: Option<PathBuf>,
 }
 
 /// What every handler gets: the schema and the shared state.
@@ -106,20 +110,21 @@ impl Handle {
     /// refused with its problems and the current one keeps serving. Blocks while
     /// loading: call it off the request path.
     pub fn reload(&self, dir: &Path) -> Result<Arc<Store>, Problems> {
-        self.reload_reporting(dir, &())
+        Ok(self.reload_reporting(dir, &())?.store)
     }
 
-    /// [`Handle::reload`], reporting the load's progress to `progress`.
+    /// [`Handle::reload`], reporting the load's progress to `progress`; from the
+    /// snapshot of [`Config::snapshot`] when no file has changed.
     pub fn reload_reporting(
         &self,
         dir: &Path,
         progress: &dyn coopgraph_data::Progress,
-    ) -> Result<Arc<Store>, Problems> {
+    ) -> Result<crate::load::Loaded, Problems> {
         let started = std::time::Instant::now();
-        let store = Arc::new(coopgraph_iati::load_reporting(dir, progress)?);
-        self.swap(store.clone());
+        let loaded = crate::load::load(dir, self.0.snapshot.as_deref(), progress)?;
+        self.swap(loaded.store.clone());
         self.loaded_in(started.elapsed().as_secs_f64());
-        Ok(store)
+        Ok(loaded)
     }
 
     /// Records how long the dataset being served took to load, for `/metrics`.
@@ -161,6 +166,7 @@ pub fn app_with_handle(store: Arc<Store>, config: Config) -> (Router, Handle) {
         permits: Semaphore::new(config.max_concurrent),
         timeout: config.timeout,
         metrics: metrics::Metrics::new(),
+        snapshot: config.snapshot.clone(),
     });
     {
         let current = Handle(shared.clone()).current();
