@@ -74,6 +74,19 @@ pub(super) async fn post(
     one(&state, body, media).await
 }
 
+/// The response cache's answer to a `POST /graphql` whose body has been read,
+/// if it has one: what [`post`] would answer, without routing or extracting.
+/// `None` for anything else (a batch, a miss, a request [`post`] refuses).
+pub(super) fn cached_post(state: &AppState, headers: &HeaderMap, body: &Bytes) -> Option<Response> {
+    let media = negotiate(headers)?;
+    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    if content_type.split(';').next().map(str::trim) != Some(JSON) || body.first() == Some(&b'[') {
+        return None;
+    }
+    let answer = state.cached(Method::Post, body.clone()).answer?;
+    Some(hit(respond(&answer, media, &Via::Post), &answer))
+}
+
 /// One operation sent by POST, from its raw body.
 async fn one(state: &AppState, body: Bytes, media: &'static str) -> Response {
     let cached = state.cached(Method::Post, body.clone());

@@ -8,9 +8,13 @@ use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use coopgraph_data::Store;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -20,9 +24,9 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
-use super::AppState;
-use super::graphql::Executor;
-use crate::error::Code;
+use super::graphql::{Executor, cached_post};
+use super::{AppState, MAX_BODY};
+use crate::error::{Code, JSON, Refusal};
 
 /// The most distinct operation names counted apart; later ones count as `other`,
 /// so that clients cannot grow the series without bound.
@@ -197,40 +201,131 @@ const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Around every request: gives it an `x-request-id` (the client's, else a new
 /// UUID) that its answer carries back, and counts and logs every request to
-/// `/graphql` once its answer is ready. One middleware rather than one per
-/// concern: each layer costs every request, cached answers most of all.
-pub(crate) async fn observe(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let request_id = match request.headers().get(&X_REQUEST_ID) {
-        Some(id) => id.clone(),
-        None => {
-            let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
-            let text = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut text);
-            let id = HeaderValue::from_str(text).expect("a UUID is a valid header value");
-            request.headers_mut().insert(X_REQUEST_ID, id.clone());
-            id
+/// `/graphql` once its answer is ready. A `POST /graphql` the response cache
+/// can answer is answered here, before the method router, the body limit and
+/// the handler's extractors: a cached answer costs little more than the copy.
+/// One layer rather than one per concern: each costs every request.
+#[derive(Clone)]
+pub(crate) struct Observe {
+    pub state: AppState,
+    /// Whether CORS headers are added: then every request takes the whole path.
+    pub cors: bool,
+}
+
+impl<S> tower::Layer<S> for Observe {
+    type Service = Observing<S>;
+
+    fn layer(&self, inner: S) -> Observing<S> {
+        Observing {
+            inner,
+            observe: self.clone(),
         }
-    };
-    // CORS preflights are answered before any GraphQL runs: not counted.
-    if request.uri().path() != "/graphql" || request.method() == axum::http::Method::OPTIONS {
-        let mut response = next.run(request).await;
-        response.headers_mut().insert(X_REQUEST_ID, request_id);
-        return response;
     }
-    let m = &state.shared.metrics;
-    let started = Instant::now();
-    m.in_flight.inc();
-    let mut response = next.run(request).await;
-    m.in_flight.dec();
-    m.latency.observe(started.elapsed().as_secs_f64());
-    let observed = response
-        .extensions()
-        .get::<Observed>()
-        .cloned()
-        .unwrap_or_default();
+}
+
+/// A service wrapped by [`Observe`].
+#[derive(Clone)]
+pub(crate) struct Observing<S> {
+    inner: S,
+    observe: Observe,
+}
+
+impl<S> tower::Service<Request> for Observing<S>
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        // The clone is ready for the next request; this one takes the ready one.
+        let clone = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, clone);
+        let observe = self.observe.clone();
+        Box::pin(async move { Ok(observe.around(request, inner).await) })
+    }
+}
+
+impl Observe {
+    async fn around<S>(self, request: Request, mut inner: S) -> Response
+    where
+        S: tower::Service<Request, Response = Response, Error = Infallible>,
+    {
+        let request_id = match request.headers().get(&X_REQUEST_ID) {
+            Some(id) => id.clone(),
+            None => {
+                let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+                let text = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut text);
+                HeaderValue::from_str(text).expect("a UUID is a valid header value")
+            }
+        };
+        // CORS preflights are answered before any GraphQL runs: not counted.
+        if request.uri().path() != "/graphql" || request.method() == axum::http::Method::OPTIONS {
+            let mut response = call(&mut inner, request).await;
+            response.headers_mut().insert(X_REQUEST_ID, request_id);
+            return response;
+        }
+        let m = &self.state.shared.metrics;
+        let started = Instant::now();
+        m.in_flight.inc();
+        let mut response = match self.read_cached(request).await {
+            Ok(hit) => hit,
+            Err(request) => call(&mut inner, request).await,
+        };
+        m.in_flight.dec();
+        m.latency.observe(started.elapsed().as_secs_f64());
+        count(m, &response, &request_id, started);
+        response.headers_mut().insert(X_REQUEST_ID, request_id);
+        response
+    }
+
+    /// The cached answer to a `POST` whose body states its length, or the
+    /// request to pass on (its body read, when it was).
+    async fn read_cached(&self, request: Request) -> Result<Response, Request> {
+        let length = request.headers().get(header::CONTENT_LENGTH);
+        let length = length.and_then(|l| l.to_str().ok()?.parse::<usize>().ok());
+        let cache_on = self.state.shared.cache.enabled();
+        if self.cors || !cache_on || request.method() != axum::http::Method::POST {
+            return Err(request);
+        }
+        if length.is_none_or(|l| l > MAX_BODY) {
+            return Err(request);
+        }
+        let (parts, body) = request.into_parts();
+        let body = match axum::body::to_bytes(body, MAX_BODY).await {
+            Ok(body) => body,
+            Err(e) => {
+                let message = format!("cannot read the request body: {e}");
+                return Ok(Refusal::new(Code::BadRequest, message).into_response(JSON));
+            }
+        };
+        match cached_post(&self.state, &parts.headers, &body) {
+            Some(hit) => Ok(hit),
+            None => Err(Request::from_parts(parts, Body::from(body))),
+        }
+    }
+}
+
+async fn call<S>(inner: &mut S, request: Request) -> Response
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible>,
+{
+    match inner.call(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// Counts and logs a GraphQL request once its answer is ready.
+fn count(m: &Metrics, response: &Response, request_id: &HeaderValue, started: Instant) {
+    let observed = response.extensions().get::<Observed>();
+    let observed = observed.cloned().unwrap_or_default();
     match observed.cache_hit {
         Some(true) => m.cache_hits.inc(),
         Some(false) => m.cache_misses.inc(),
@@ -272,8 +367,6 @@ pub(crate) async fn observe(
         },
         "graphql request"
     );
-    response.headers_mut().insert(X_REQUEST_ID, request_id);
-    response
 }
 
 /// `GET /metrics`.

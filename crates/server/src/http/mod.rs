@@ -199,16 +199,18 @@ pub fn app_with_handle(store: Arc<Store>, config: Config) -> (Router, Handle) {
             Refusal::new(Code::Internal, "internal error").into_response(JSON)
         }))
         .with_state(state.clone());
-    let router = match cors(&config.cors_origins) {
+    let cors = cors(&config.cors_origins);
+    let observe = metrics::Observe {
+        state,
+        cors: cors.is_some(),
+    };
+    let router = match cors {
         Some(layer) => router.layer(layer),
         None => router,
     };
     // Outermost: every request, preflights included, carries an `x-request-id`
-    // back; GraphQL requests are counted and logged.
-    let router = router.layer(axum::middleware::from_fn_with_state(
-        state,
-        metrics::observe,
-    ));
+    // back; GraphQL requests are counted and logged, cached ones answered.
+    let router = router.layer(observe);
     (router, Handle(shared))
 }
 
