@@ -177,3 +177,65 @@ fn filtered_projects_are_those_a_scan_finds() {
         assert!(checked > 0);
     }
 }
+
+/// Filters by country and year alone, answered from bitmaps of ranks, give what
+/// a scan gives, in every order and direction, for years before, within and
+/// after every period, one country or several.
+#[test]
+fn projects_by_country_and_year_are_those_a_scan_finds_in_every_order() {
+    use coopgraph_data::query::{Direction, ProjectFilter, projects};
+    for s in stores() {
+        let mut countries: Vec<_> = s
+            .projects()
+            .iter()
+            .flat_map(|p| p.countries.clone())
+            .collect();
+        countries.sort();
+        countries.dedup();
+        let mut filters = Vec::new();
+        for year in [
+            None,
+            Some(1900),
+            Some(1975),
+            Some(1999),
+            Some(2010),
+            Some(2024),
+            Some(3000),
+        ] {
+            filters.push(ProjectFilter {
+                active_in: year,
+                ..ProjectFilter::default()
+            });
+            for codes in [&countries[..1], &countries[1..3], &countries[..]] {
+                filters.push(ProjectFilter {
+                    country: Some(codes.to_vec()),
+                    active_in: year,
+                    ..ProjectFilter::default()
+                });
+            }
+        }
+        let mut found = 0;
+        for filter in &filters {
+            for order in [ProjectSort::Title, ProjectSort::Slug, ProjectSort::Start] {
+                let mut scan: Vec<ProjectId> = ids(&s)
+                    .filter(|&id| {
+                        let p = s.project(id);
+                        filter
+                            .country
+                            .as_ref()
+                            .is_none_or(|cs| p.countries.iter().any(|c| cs.contains(c)))
+                            && filter.active_in.is_none_or(|y| p.period.is_active_in(y))
+                    })
+                    .collect();
+                scan.sort_by_key(|&id| s.project_rank(order, id));
+                let got = projects(&s, filter, order, Direction::Asc).unwrap();
+                assert_eq!(*got, scan, "{filter:?} {order:?}");
+                scan.reverse();
+                let got = projects(&s, filter, order, Direction::Desc).unwrap();
+                assert_eq!(*got, scan, "{filter:?} {order:?} descending");
+                found += scan.len();
+            }
+        }
+        assert!(found > 0);
+    }
+}

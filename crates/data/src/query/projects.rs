@@ -39,12 +39,74 @@ pub fn projects<'s>(
 ) -> Result<Cow<'s, [ProjectId]>, QueryError> {
     let out = if *filter == ProjectFilter::default() {
         Cow::Borrowed(s.projects_sorted(order))
+    } else if let Some(ids) = by_country_and_year(s, filter, order) {
+        Cow::Owned(ids)
     } else {
         let mut out = matching(s, filter)?;
         out.sort_unstable_by_key(|&id| s.project_rank(order, id));
         Cow::Owned(out)
     };
     Ok(direction.apply_cow(out))
+}
+
+/// The projects that pass a filter by country, year or both and nothing else,
+/// in `order`: an intersection of the bitmaps of ranks the store keeps.
+fn by_country_and_year(
+    s: &Store,
+    filter: &ProjectFilter,
+    order: ProjectSort,
+) -> Option<Vec<ProjectId>> {
+    let ProjectFilter {
+        donor: None,
+        programme: None,
+        implementer: None,
+        country,
+        theme: None,
+        active_in,
+        text: None,
+    } = filter
+    else {
+        return None;
+    };
+    let sets = s.project_rank_sets(order);
+    let sorted = s.projects_sorted(order);
+    let year = match active_in {
+        Some(y) => match sets.year(*y) {
+            Some(bits) => Some(&bits.0[..]),
+            None => return Some(Vec::new()),
+        },
+        None => None,
+    };
+    let union: Option<Cow<'_, [u64]>> = country.as_ref().map(|codes| {
+        let mut found = codes.iter().filter_map(|c| sets.countries.get(c));
+        let Some(first) = found.next() else {
+            return Cow::Owned(Vec::new());
+        };
+        let mut union = Cow::Borrowed(&first.0[..]);
+        for other in found {
+            let union = union.to_mut();
+            for (word, more) in union.iter_mut().zip(&other.0) {
+                *word |= more;
+            }
+        }
+        union
+    });
+    let ranks = |words: &mut dyn Iterator<Item = u64>| {
+        let mut out = Vec::new();
+        for (at, mut word) in words.enumerate() {
+            while word != 0 {
+                out.push(sorted[at * 64 + word.trailing_zeros() as usize]);
+                word &= word - 1;
+            }
+        }
+        out
+    };
+    Some(match (union, year) {
+        (Some(countries), Some(year)) => ranks(&mut countries.iter().zip(year).map(|(a, b)| a & b)),
+        (Some(countries), None) => ranks(&mut countries.iter().copied()),
+        (None, Some(year)) => ranks(&mut year.iter().copied()),
+        (None, None) => return None,
+    })
 }
 
 /// The projects that pass `filter`, in dataset order.

@@ -34,6 +34,11 @@ pub(crate) struct Index {
     pub project_orders: [Vec<ProjectId>; 3],
     pub project_ranks: [Vec<u32>; 3],
     /// Organisations, donors and programmes in each [`NameSort`] order.
+    /// For each [`ProjectSort`](crate::ProjectSort) order, the projects in
+    /// each country and active in each year as bitmaps of their ranks in it:
+    /// a filter by country and year is an intersection of two bitmaps, its
+    /// count a popcount, and its projects come out already sorted.
+    pub project_rank_sets: [RankSets; 3],
     pub organisation_orders: [Vec<OrganisationId>; 2],
     pub donor_orders: [Vec<OrganisationId>; 2],
     pub programme_orders: [Vec<ProgrammeId>; 2],
@@ -181,6 +186,13 @@ impl Index {
             }
             ranks
         });
+        ix.project_rank_sets = {
+            let (orders, years) = (&ix.project_orders, &ix.years);
+            let sets = |o: usize| RankSets::build(&orders[o], years, &s.projects);
+            let (first, (second, third)) =
+                rayon::join(|| sets(0), || rayon::join(|| sets(1), || sets(2)));
+            [first, second, third]
+        };
         ix.donors = (0..n_org as u32)
             .map(OrganisationId)
             .filter(|o| ix.org_roles[o.index()].contains(&Role::Funding))
@@ -193,6 +205,84 @@ impl Index {
                 .collect()
         });
         ix
+    }
+}
+
+/// Projects by country and by year, as bitmaps of their ranks in one order.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct RankSets {
+    pub countries: BTreeMap<CountryCode, Bits>,
+    /// The first year of `years`.
+    pub first_year: i32,
+    /// The projects active in each year from `first_year` to the last year any
+    /// project starts or (for a closed period) ends.
+    pub years: Vec<Bits>,
+    /// The projects active in any later year: those with no end.
+    pub later: Bits,
+}
+
+/// A set of ranks, one bit each: as many words as there are projects over 64,
+/// intersected a word at a time.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Bits(pub Vec<u64>);
+
+impl Bits {
+    fn of(ranks: &[u32], n: usize) -> Self {
+        let mut words = vec![0u64; n.div_ceil(64)];
+        for &r in ranks {
+            words[r as usize / 64] |= 1 << (r % 64);
+        }
+        Self(words)
+    }
+}
+
+impl RankSets {
+    /// The sets for projects in `order`, with the years (first, last) of each
+    /// project as `Index::years` keeps them.
+    fn build(order: &[ProjectId], years: &[(i32, i32)], projects: &[Project]) -> Self {
+        let open = |last: i32| last == i32::MAX;
+        let known = years.iter().filter(|(first, last)| first <= last);
+        let first_year = known.clone().map(|y| y.0).min().unwrap_or(0);
+        let last_year = known
+            .map(|&(first, last)| if open(last) { first } else { last })
+            .max()
+            .unwrap_or(-1);
+        let span = (last_year - first_year + 1).max(0) as usize;
+        let mut by_year: Vec<Vec<u32>> = vec![Vec::new(); span];
+        let mut later = Vec::new();
+        let mut countries: BTreeMap<CountryCode, Vec<u32>> = BTreeMap::new();
+        for (rank, id) in order.iter().enumerate() {
+            let rank = rank as u32;
+            let (first, last) = years[id.index()];
+            for year in first.max(first_year)..=last.min(last_year) {
+                by_year[(year - first_year) as usize].push(rank);
+            }
+            if open(last) {
+                later.push(rank);
+            }
+            for c in &projects[id.index()].countries {
+                countries.entry(*c).or_default().push(rank);
+            }
+        }
+        let n = order.len();
+        Self {
+            countries: countries
+                .into_iter()
+                .map(|(c, r)| (c, Bits::of(&r, n)))
+                .collect(),
+            first_year,
+            years: by_year.iter().map(|r| Bits::of(r, n)).collect(),
+            later: Bits::of(&later, n),
+        }
+    }
+
+    /// The projects active at some time in `year`; `None` when none are.
+    pub fn year(&self, year: i32) -> Option<&Bits> {
+        if year < self.first_year {
+            return None;
+        }
+        let at = (year - self.first_year) as usize;
+        Some(self.years.get(at).unwrap_or(&self.later))
     }
 }
 

@@ -335,6 +335,12 @@ impl Store {
         &self.index.project_orders[order as usize]
     }
 
+    /// The projects in each country and active in each year, as bitmaps of
+    /// their ranks in `order`.
+    pub(crate) fn project_rank_sets(&self, order: ProjectSort) -> &index::RankSets {
+        &self.index.project_rank_sets[order as usize]
+    }
+
     /// Where a project comes in `order`: sorting ids by rank sorts them by `order`.
     pub fn project_rank(&self, order: ProjectSort, id: ProjectId) -> u32 {
         self.index.project_ranks[order as usize][id.index()]

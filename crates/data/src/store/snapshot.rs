@@ -32,7 +32,7 @@ use crate::Problem;
 /// Marks a snapshot file.
 const MAGIC: &[u8; 16] = b"coopgraph-store\n";
 /// The layout of the body; one more whenever the store's parts change shape.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Bytes before the sections: magic, format, key, and each section's length and hash.
 const HEADER: usize = 16 + 4 + 16 + SECTIONS * 16;
 
