@@ -227,12 +227,12 @@ pub(crate) struct RankSets {
 pub(crate) struct Bits(pub Vec<u64>);
 
 impl Bits {
-    fn of(ranks: &[u32], n: usize) -> Self {
-        let mut words = vec![0u64; n.div_ceil(64)];
-        for &r in ranks {
-            words[r as usize / 64] |= 1 << (r % 64);
-        }
-        Self(words)
+    fn empty(n: usize) -> Self {
+        Self(vec![0; n.div_ceil(64)])
+    }
+
+    fn insert(&mut self, rank: usize) {
+        self.0[rank / 64] |= 1 << (rank % 64);
     }
 }
 
@@ -248,32 +248,27 @@ impl RankSets {
             .max()
             .unwrap_or(-1);
         let span = (last_year - first_year + 1).max(0) as usize;
-        let mut by_year: Vec<Vec<u32>> = vec![Vec::new(); span];
-        let mut later = Vec::new();
-        let mut countries: BTreeMap<CountryCode, Vec<u32>> = BTreeMap::new();
+        let n = order.len();
+        let mut sets = Self {
+            countries: BTreeMap::new(),
+            first_year,
+            years: vec![Bits::empty(n); span],
+            later: Bits::empty(n),
+        };
         for (rank, id) in order.iter().enumerate() {
-            let rank = rank as u32;
             let (first, last) = years[id.index()];
             for year in first.max(first_year)..=last.min(last_year) {
-                by_year[(year - first_year) as usize].push(rank);
+                sets.years[(year - first_year) as usize].insert(rank);
             }
             if open(last) {
-                later.push(rank);
+                sets.later.insert(rank);
             }
             for c in &projects[id.index()].countries {
-                countries.entry(*c).or_default().push(rank);
+                let country = sets.countries.entry(*c).or_insert_with(|| Bits::empty(n));
+                country.insert(rank);
             }
         }
-        let n = order.len();
-        Self {
-            countries: countries
-                .into_iter()
-                .map(|(c, r)| (c, Bits::of(&r, n)))
-                .collect(),
-            first_year,
-            years: by_year.iter().map(|r| Bits::of(r, n)).collect(),
-            later: Bits::of(&later, n),
-        }
+        sets
     }
 
     /// The projects active at some time in `year`; `None` when none are.

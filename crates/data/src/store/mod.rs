@@ -180,8 +180,7 @@ impl Store {
         warnings: Vec<Problem>,
         rates: Rates,
     ) -> Self {
-        let index = Index::build(&records);
-        let text = SearchText::build(&records);
+        let (index, text) = rayon::join(|| Index::build(&records), || SearchText::build(&records));
         let programmes = records.programmes.iter().enumerate().filter_map(|(i, p)| {
             let id = p.iati.as_ref()?.identifier.clone();
             Some((id, IatiRecord::Programme(ProgrammeId(i as u32))))
