@@ -153,7 +153,8 @@ def run_size(size, seconds):
         for target, cache in (("uncached", "0"), ("cached", "256")):
             procs.append(subprocess.Popen(
                 ["taskset", "-c", SERVER_CORE, RELEASE / "coopgraph", "serve",
-                 "--data", data, "--listen", f"127.0.0.1:{PORTS[target]}", "--cache-mb", cache],
+                 "--data", data, "--listen", f"127.0.0.1:{PORTS[target]}", "--cache-mb", cache,
+                 "--no-snapshot"],  # every run loads the files, and nothing writes beside
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 env={**os.environ, "RUST_LOG": "warn"},
             ))
