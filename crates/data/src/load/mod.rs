@@ -399,6 +399,10 @@ pub fn load_with(
     if report.has_deferred() {
         return Err(report.finish());
     }
+    // What only problems needed (each file's line table, each record's place)
+    // goes before the indexes are built, which is when memory peaks.
+    let warnings = report.take_warnings();
+    drop((report, places, late));
     let records = (|| {
         let records = Records {
             documents: all(documents)?,
@@ -409,7 +413,7 @@ pub fn load_with(
             activities: all(activities)?,
             contributions: all(contributions)?,
         };
-        Some(Store::build(records, slugs, report.take_warnings(), rates))
+        Some(Store::build(records, slugs, warnings, rates))
     })();
     // Every record left out was reported above; this guards the promise.
     records.ok_or_else(|| {
