@@ -29,14 +29,31 @@ fn start(data: &Path, args: &[&str]) -> (Served, String, App) {
     (served, listening, app)
 }
 
-/// Reads log lines until one contains `text`; all the lines read.
+/// Reads log lines until one contains `text`; all the lines read. A server that
+/// has not logged it within a minute is stopped, so the test fails, never hangs.
 fn wait_for(served: &mut Served, text: &str) -> String {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let found = Arc::new(AtomicBool::new(false));
+    let (watch, pid) = (found.clone(), served.child.0.id());
+    std::thread::spawn(move || {
+        for _ in 0..600 {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            if watch.load(Ordering::SeqCst) {
+                return;
+            }
+        }
+        let _ = std::process::Command::new("kill")
+            .arg(pid.to_string())
+            .status();
+    });
     let mut seen = String::new();
     for line in served.log.by_ref() {
         let line = line.unwrap();
         seen.push_str(&line);
         seen.push('\n');
         if line.contains(text) {
+            found.store(true, Ordering::SeqCst);
             return seen;
         }
     }
