@@ -21,7 +21,7 @@ use coopgraph_model::*;
 use self::report::{FileId, Places, Report};
 use self::resolve::{LateLinks, Resolver};
 use crate::raw;
-use crate::store::{Records, Slugs, Store};
+use crate::store::{Records, SlugMap, Store};
 use crate::{Problem, Problems, Severity};
 
 /// The files of a dataset, in the order they are read: each may link only to
@@ -83,6 +83,29 @@ impl DataFile {
     }
 }
 
+/// The slugs of each record type, while its records are read and resolved.
+struct SlugMaps {
+    documents: SlugMap<DocumentId>,
+    themes: SlugMap<ThemeId>,
+    organisations: SlugMap<OrganisationId>,
+    programmes: SlugMap<ProgrammeId>,
+    projects: SlugMap<ProjectId>,
+    contributions: SlugMap<ContributionId>,
+}
+
+impl Default for SlugMaps {
+    fn default() -> Self {
+        Self {
+            documents: SlugMap::new(DocumentId),
+            themes: SlugMap::new(ThemeId),
+            organisations: SlugMap::new(OrganisationId),
+            programmes: SlugMap::new(ProgrammeId),
+            projects: SlugMap::new(ProjectId),
+            contributions: SlugMap::new(ContributionId),
+        }
+    }
+}
+
 /// Where the records of each type were defined, while their slugs are registered.
 struct AllPlaces {
     documents: Places<DocumentId>,
@@ -96,12 +119,12 @@ struct AllPlaces {
 impl Default for AllPlaces {
     fn default() -> Self {
         Self {
-            documents: Places::new(DocumentId, DocumentId::index),
-            themes: Places::new(ThemeId, ThemeId::index),
-            organisations: Places::new(OrganisationId, OrganisationId::index),
-            programmes: Places::new(ProgrammeId, ProgrammeId::index),
-            projects: Places::new(ProjectId, ProjectId::index),
-            contributions: Places::new(ContributionId, ContributionId::index),
+            documents: Places::new(DocumentId::index),
+            themes: Places::new(ThemeId::index),
+            organisations: Places::new(OrganisationId::index),
+            programmes: Places::new(ProgrammeId::index),
+            projects: Places::new(ProjectId::index),
+            contributions: Places::new(ContributionId::index),
         }
     }
 }
@@ -180,7 +203,7 @@ pub fn load_with(
         return Err(report.finish());
     }
 
-    let mut slugs = Slugs::default();
+    let mut slugs = SlugMaps::default();
     let mut places = AllPlaces::default();
     macro_rules! register {
         ($report:expr, $file:expr, $what:literal, $records:expr, $list:ident) => {
@@ -402,7 +425,7 @@ pub fn load_with(
     // What only problems needed (each file's line table, each record's place)
     // goes before the indexes are built, which is when memory peaks.
     let warnings = report.take_warnings();
-    drop((report, places, late));
+    drop((report, places, late, slugs));
     let records = (|| {
         let records = Records {
             documents: all(documents)?,
@@ -413,7 +436,7 @@ pub fn load_with(
             activities: all(activities)?,
             contributions: all(contributions)?,
         };
-        Some(Store::build(records, slugs, warnings, rates))
+        Some(Store::build(records, warnings, rates))
     })();
     // Every record left out was reported above; this guards the promise.
     records.ok_or_else(|| {

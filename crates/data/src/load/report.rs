@@ -5,7 +5,6 @@
 //! the text is gone, and the place of every registered record, so that a
 //! duplicate can name where its first was defined.
 
-use std::collections::HashMap;
 use std::fmt::Display;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -13,6 +12,7 @@ use std::path::PathBuf;
 use coopgraph_model::Slug;
 
 use crate::raw::Text;
+use crate::store::SlugMap;
 use crate::{Problem, Problems, Severity};
 
 /// A file the report knows, by its place in [`Report::files`].
@@ -194,7 +194,7 @@ impl Report {
         file: FileId,
         what: &str,
         slugs: impl Iterator<Item = (&'a Text, Option<usize>)>,
-        ids: &mut HashMap<Slug, I>,
+        ids: &mut SlugMap<I>,
         places: &mut Places<I>,
     ) -> Vec<Option<Slug>> {
         let mut out = Vec::new();
@@ -204,13 +204,13 @@ impl Report {
                 slug_line: self.file(file).line(text.span().start),
                 record_line,
             };
-            let id = (places.make)(places.places.len() as u32);
             places.places.push(place);
             let Some(slug) = self.value(file, text, Slug::parse) else {
+                ids.push(None);
                 out.push(None);
                 continue;
             };
-            if let Some(&first) = ids.get(&slug) {
+            if let Some(first) = ids.get(slug.as_str()) {
                 let first = places.places[(places.index)(first)];
                 let here = if first.file == file {
                     format!("line {}", first.slug_line)
@@ -220,10 +220,11 @@ impl Report {
                 };
                 let message = format!("duplicate {what} slug `{slug}`: first defined at {here}");
                 self.at(file, text, message);
+                ids.push(None);
                 out.push(None);
                 continue;
             }
-            ids.insert(slug.clone(), id);
+            ids.push(Some(slug.as_str()));
             out.push(Some(slug));
         }
         out
@@ -262,16 +263,14 @@ impl Report {
 /// also the index of its id), kept while the type's slugs are registered.
 pub(crate) struct Places<I> {
     pub places: Vec<Place>,
-    make: fn(u32) -> I,
     index: fn(I) -> usize,
 }
 
 impl<I: Copy> Places<I> {
-    /// No places yet, for ids made by `make` and read back by `index`.
-    pub fn new(make: fn(u32) -> I, index: fn(I) -> usize) -> Self {
+    /// No places yet, for ids read back by `index`.
+    pub fn new(index: fn(I) -> usize) -> Self {
         Self {
             places: Vec::new(),
-            make,
             index,
         }
     }

@@ -1,18 +1,16 @@
 //! Resolving: raw records, from any reader, become domain records. Every value
 //! is parsed, every slug link looked up, and every problem reported at its place.
 
-use std::collections::HashMap;
-use std::hash::Hash;
-
 use coopgraph_model::*;
 
+use super::SlugMaps;
 use super::report::{FileId, Report};
 use crate::raw::{self, Text};
-use crate::store::Slugs;
+use crate::store::SlugMap;
 
 /// Turns raw records into domain records, resolving slugs against every file.
 pub(crate) struct Resolver<'s> {
-    pub slugs: &'s Slugs,
+    pub slugs: &'s SlugMaps,
 }
 
 /// Parses an optional field, so that `None` means "absent" and a bad value is
@@ -25,15 +23,14 @@ fn optional<T>(v: Option<&Text>, f: impl FnOnce(&Text) -> Option<T>) -> Result<O
 }
 
 impl Resolver<'_> {
-    fn link<I: Copy, K: Eq + Hash>(
+    fn link<I>(
         ctx: &mut Report,
         file: FileId,
         text: &Text,
         what: &str,
-        map: &HashMap<K, I>,
-        key: impl FnOnce(&str) -> Option<K>,
+        map: &SlugMap<I>,
     ) -> Option<I> {
-        let found = key(text.get_ref()).and_then(|k| map.get(&k).copied());
+        let found = map.get(text.get_ref());
         if found.is_none() {
             ctx.at(file, text, format!("unknown {what} `{}`", text.get_ref()));
         }
@@ -41,37 +38,19 @@ impl Resolver<'_> {
     }
 
     fn org(&self, ctx: &mut Report, file: FileId, text: &Text) -> Option<OrganisationId> {
-        Self::link(
-            ctx,
-            file,
-            text,
-            "organisation",
-            &self.slugs.organisations,
-            |s| Slug::parse(s).ok(),
-        )
+        Self::link(ctx, file, text, "organisation", &self.slugs.organisations)
     }
 
     fn programme_ref(&self, ctx: &mut Report, file: FileId, text: &Text) -> Option<ProgrammeId> {
-        Self::link(ctx, file, text, "programme", &self.slugs.programmes, |s| {
-            Slug::parse(s).ok()
-        })
+        Self::link(ctx, file, text, "programme", &self.slugs.programmes)
     }
 
     fn project_ref(&self, ctx: &mut Report, file: FileId, text: &Text) -> Option<ProjectId> {
-        Self::link(ctx, file, text, "project", &self.slugs.projects, |s| {
-            Slug::parse(s).ok()
-        })
+        Self::link(ctx, file, text, "project", &self.slugs.projects)
     }
 
     pub fn source(&self, ctx: &mut Report, file: FileId, s: &raw::Source) -> Option<Source> {
-        let document = Self::link(
-            ctx,
-            file,
-            &s.document,
-            "document",
-            &self.slugs.documents,
-            |s| Slug::parse(s).ok(),
-        )?;
+        let document = Self::link(ctx, file, &s.document, "document", &self.slugs.documents)?;
         Some(Source {
             document,
             section: s.section.clone(),
@@ -284,9 +263,7 @@ impl Resolver<'_> {
         let mut themes = Vec::new();
         let mut themes_ok = true;
         for t in &p.themes {
-            match Self::link(ctx, f, t, "theme", &self.slugs.themes, |s| {
-                Slug::parse(s).ok()
-            }) {
+            match Self::link(ctx, f, t, "theme", &self.slugs.themes) {
                 Some(th) => themes.push(th),
                 None => themes_ok = false,
             }
@@ -436,23 +413,12 @@ impl Resolver<'_> {
     pub fn late_links(&self, ctx: &mut Report, late: &LateLinks, c: &mut Contribution) {
         let f = late.file;
         if let Some(t) = &late.part_of {
-            c.part_of = Self::link(ctx, f, t, "contribution", &self.slugs.contributions, |s| {
-                Slug::parse(s).ok()
-            });
+            c.part_of = Self::link(ctx, f, t, "contribution", &self.slugs.contributions);
         }
         let activity = |t: &Text| {
-            let slug = Slug::parse(t.get_ref()).ok()?;
-            let programme = self
-                .slugs
-                .programmes
-                .get(&slug)
-                .map(|&p| Recipient::Programme(p));
-            programme.or_else(|| {
-                self.slugs
-                    .projects
-                    .get(&slug)
-                    .map(|&p| Recipient::Project(p))
-            })
+            let slug = t.get_ref();
+            let programme = self.slugs.programmes.get(slug).map(Recipient::Programme);
+            programme.or_else(|| self.slugs.projects.get(slug).map(Recipient::Project))
         };
         c.provider_activity = late.provider_activity.as_ref().and_then(activity);
         c.receiver_activity = late.receiver_activity.as_ref().and_then(activity);

@@ -22,15 +22,13 @@ pub fn activities(s: &Store, filter: &ActivityFilter) -> Result<Vec<ActivityId>,
     })?;
     let query = text_query(&filter.text);
     let texts = &s.text().activities;
+    let mut buf = Vec::new();
     Ok((0..s.activities().len() as u32)
         .map(ActivityId)
         .filter(|&id| {
-            projects
-                .as_ref()
-                .is_none_or(|p| p.contains(&s.activity(id).project))
-                && query
-                    .as_ref()
-                    .is_none_or(|q| q.matches(texts.of(id.index()).map(|(f, _)| f)))
+            let a = s.activity(id);
+            projects.as_ref().is_none_or(|p| p.contains(&a.project))
+                && texts.matches(query.as_ref(), id.index(), a, &mut buf)
         })
         .collect())
 }

@@ -50,6 +50,7 @@ pub fn organisations<'s>(
     } = filter;
     let query = text_query(text);
     let texts = &s.text().organisations;
+    let mut buf = Vec::new();
     let out = if *filter == OrganisationFilter::default() {
         Cow::Borrowed(all)
     } else {
@@ -64,9 +65,7 @@ pub fn organisations<'s>(
                     && country
                         .as_ref()
                         .is_none_or(|cs| o.country.is_some_and(|c| cs.contains(&c)))
-                    && query
-                        .as_ref()
-                        .is_none_or(|q| q.matches(texts.of(id.index()).map(|(f, _)| f)))
+                    && texts.matches(query.as_ref(), id.index(), o, &mut buf)
             })
             .collect::<Vec<_>>()
             .into()

@@ -33,6 +33,7 @@ pub fn programmes<'s>(
     })?;
     let query = text_query(&filter.text);
     let texts = &s.text().programmes;
+    let mut buf = Vec::new();
     let out = s
         .programmes_sorted(order)
         .iter()
@@ -48,9 +49,7 @@ pub fn programmes<'s>(
                         .iter()
                         .any(|x| x.role == Role::Funding && d.contains(&x.organisation))
                 })
-                && query
-                    .as_ref()
-                    .is_none_or(|q| q.matches(texts.of(id.index()).map(|(f, _)| f)))
+                && texts.matches(query.as_ref(), id.index(), p, &mut buf)
         })
         .collect();
     Ok(Cow::Owned(direction.apply(out)))

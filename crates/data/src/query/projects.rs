@@ -167,16 +167,18 @@ pub(crate) fn matching(s: &Store, filter: &ProjectFilter) -> Result<Vec<ProjectI
         return Ok(passing);
     };
     let text = s.text();
+    let mut fields = Vec::new();
     Ok(passing
         .into_iter()
         .filter(|&id| {
-            let own = text.projects.of(id.index()).map(|(f, _)| f);
-            let activities = s
-                .project(id)
-                .activities
-                .iter()
-                .flat_map(|a| text.activities.of(a.index()).map(|(f, _)| f));
-            query.matches(own.chain(activities))
+            fields.clear();
+            let project = s.project(id);
+            text.projects.fields(id.index(), project, &mut fields);
+            for &a in &project.activities {
+                text.activities
+                    .fields(a.index(), s.activity(a), &mut fields);
+            }
+            query.matches(fields.iter().map(|&(f, _)| f))
         })
         .collect())
 }

@@ -1,6 +1,6 @@
 //! Text matching that ignores case and diacritics: "viet nam" finds "Viet Nam",
 //! "cooperacion" finds "Cooperación". The query is folded once; the text it is
-//! matched against was folded at load.
+//! matched against is either ASCII, matched ignoring case, or was folded at load.
 
 use crate::fold;
 
@@ -23,14 +23,15 @@ impl TextQuery {
         (!words.is_empty()).then_some(Self { words, whole })
     }
 
-    /// Whether every word of the query starts a word of one of the folded `fields`.
+    /// Whether every word of the query starts a word of one of `fields` (each
+    /// ASCII or folded).
     pub fn matches<'a>(&self, fields: impl Iterator<Item = &'a str> + Clone) -> bool {
         self.words
             .iter()
             .all(|w| fields.clone().any(|f| starts_a_word(f, w)))
     }
 
-    /// How well folded `fields` (each with a weight) match: the weights of the
+    /// How well `fields` (each ASCII or folded, with a weight) match: the weights of the
     /// fields each word starts a word in, plus twice the weight of a field that is
     /// the query exactly. Zero when some word is found nowhere.
     pub fn score<'a>(&self, fields: impl Iterator<Item = (&'a str, u8)> + Clone) -> u32 {
@@ -48,14 +49,43 @@ impl TextQuery {
         }
         total
             + fields
-                .filter(|(f, _)| *f == self.whole)
+                .filter(|(f, _)| same_words(f, &self.whole))
                 .map(|(_, w)| 2 * u32::from(w))
                 .sum::<u32>()
     }
 }
 
-fn starts_a_word(folded: &str, word: &str) -> bool {
-    folded.split(' ').any(|w| w.starts_with(word))
+/// Whether folded `word` starts a word of `field`, an ASCII or folded text:
+/// words are runs of ASCII letters and digits, compared ignoring case, as
+/// [`fold`] would leave them.
+fn starts_a_word(field: &str, word: &str) -> bool {
+    let (field, word) = (field.as_bytes(), word.as_bytes());
+    let Some(&first) = word.first() else {
+        return true;
+    };
+    let at = |i: usize| {
+        (i == 0 || !field[i - 1].is_ascii_alphanumeric())
+            && field[i..]
+                .get(..word.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    };
+    let upper = first.to_ascii_uppercase();
+    if upper == first {
+        memchr::memchr_iter(first, field).any(at)
+    } else {
+        memchr::memchr2_iter(first, upper, field).any(at)
+    }
+}
+
+/// Whether `field`, an ASCII or folded text, folds to `whole`.
+fn same_words(field: &str, whole: &str) -> bool {
+    let mut words = field
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty());
+    whole
+        .split(' ')
+        .all(|w| words.next().is_some_and(|f| f.eq_ignore_ascii_case(w)))
+        && words.next().is_none()
 }
 
 #[cfg(test)]
@@ -82,6 +112,59 @@ mod tests {
                 .matches(accents.iter().map(String::as_str))
         );
         assert!(TextQuery::new(" -- ").is_none());
+    }
+
+    /// What a field is matched as: itself when ASCII, else its folded copy.
+    fn kept(field: &str) -> String {
+        if field.is_ascii() {
+            field.to_owned()
+        } else {
+            fold(field)
+        }
+    }
+
+    #[test]
+    fn ascii_fields_match_as_if_folded() {
+        let q = TextQuery::new("viet nam").unwrap();
+        assert!(q.matches(["Cambodia and VIET-NAM."].into_iter()));
+        assert!(!q.matches(["Cambodia and Vietnam"].into_iter()));
+        assert!(!q.matches(["Soviet Nam"].into_iter()));
+        assert!(
+            q.score([("Viet  Nam!", 1)].into_iter()) > q.score([("in Viet Nam", 1)].into_iter())
+        );
+        assert_eq!(
+            q.score([("Viet Nam", 1)].into_iter()),
+            q.score([("viet nam", 1)].into_iter())
+        );
+        assert!(
+            TextQuery::new("2008")
+                .unwrap()
+                .matches(["ILO/Japan (2008-2012)"].into_iter())
+        );
+    }
+
+    proptest::proptest! {
+        /// Matching a field kept as it is (ASCII) or folded (not ASCII) finds
+        /// and ranks exactly what matching its folded copy would.
+        #[test]
+        fn kept_fields_match_like_folded_ones(
+            field in "[a-cA-C0-9 .,éÉß-]{0,12}",
+            query in "[a-cA-C0-9 éß]{1,6}",
+        ) {
+            if let Some(q) = TextQuery::new(&query) {
+                let (kept, folded) = (kept(&field), fold(&field));
+                let by_words = q.words.iter().all(|w| folded.split(' ').any(|f| f.starts_with(w.as_str())));
+                proptest::prop_assert_eq!(q.matches([kept.as_str()].into_iter()), by_words);
+                proptest::prop_assert_eq!(
+                    q.matches([kept.as_str()].into_iter()),
+                    q.matches([folded.as_str()].into_iter())
+                );
+                proptest::prop_assert_eq!(
+                    q.score([(kept.as_str(), 1)].into_iter()),
+                    q.score([(folded.as_str(), 1)].into_iter())
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The immutable, indexed dataset that the API reads.
 
 mod index;
+mod slugs;
 mod snapshot;
 mod text;
 
@@ -8,8 +9,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use index::Index;
+pub(crate) use slugs::SlugMap;
+use slugs::Slugs;
 pub use snapshot::{DataKey, SnapshotError};
-pub(crate) use text::{FoldedFields, SearchText};
+pub(crate) use text::{FoldedFields, SearchText, Searchable};
 
 use coopgraph_model::*;
 
@@ -100,22 +103,6 @@ pub(crate) struct Records {
     pub contributions: Vec<Contribution>,
 }
 
-#[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub(crate) struct Slugs {
-    #[serde(deserialize_with = "snapshot::exact_map")]
-    pub documents: HashMap<Slug, DocumentId>,
-    #[serde(deserialize_with = "snapshot::exact_map")]
-    pub themes: HashMap<Slug, ThemeId>,
-    #[serde(deserialize_with = "snapshot::exact_map")]
-    pub organisations: HashMap<Slug, OrganisationId>,
-    #[serde(deserialize_with = "snapshot::exact_map")]
-    pub programmes: HashMap<Slug, ProgrammeId>,
-    #[serde(deserialize_with = "snapshot::exact_map")]
-    pub projects: HashMap<Slug, ProjectId>,
-    #[serde(deserialize_with = "snapshot::exact_map")]
-    pub contributions: HashMap<Slug, ContributionId>,
-}
-
 /// An order of organisations or programmes kept ready at load time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameSort {
@@ -167,20 +154,19 @@ macro_rules! records {
 
         /// The id of the record with this slug, if there is one.
         pub fn $by_slug(&self, slug: &str) -> Option<$id> {
-            Slug::parse(slug).ok().and_then(|s| self.slugs.$list.get(&s).copied())
+            let list = &self.records.$list;
+            self.slugs.$list.get(slug, |id| list[id as usize].slug.as_str()).map($id)
         }
     )*};
 }
 
 impl Store {
-    /// Indexes resolved records, registered under `slugs`, into a store.
-    pub(crate) fn build(
-        records: Records,
-        slugs: Slugs,
-        warnings: Vec<Problem>,
-        rates: Rates,
-    ) -> Self {
-        let (index, text) = rayon::join(|| Index::build(&records), || SearchText::build(&records));
+    /// Indexes resolved records, whose slugs are distinct within a type, into a store.
+    pub(crate) fn build(records: Records, warnings: Vec<Problem>, rates: Rates) -> Self {
+        let (index, (text, slugs)) = rayon::join(
+            || Index::build(&records),
+            || (SearchText::build(&records), Slugs::build(&records)),
+        );
         let programmes = records.programmes.iter().enumerate().filter_map(|(i, p)| {
             let id = p.iati.as_ref()?.identifier.clone();
             Some((id, IatiRecord::Programme(ProgrammeId(i as u32))))

@@ -11,7 +11,8 @@
 //! ```
 //!
 //! all little-endian, each section one part of the store in postcard: the small
-//! lists and maps, projects, activities, contributions, slugs, indexes, text. Values are
+//! lists and maps, projects, activities, contributions, indexes, text (the tables of
+//! records by slug are built again from the records). Values are
 //! read back through their own checks (see `coopgraph_model`'s serde impls).
 
 use std::collections::HashMap;
@@ -32,7 +33,7 @@ use crate::Problem;
 /// Marks a snapshot file.
 const MAGIC: &[u8; 16] = b"coopgraph-store\n";
 /// The layout of the body; one more whenever the store's parts change shape.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Bytes before the sections: magic, format, key, and each section's length and hash.
 const HEADER: usize = 16 + 4 + 16 + SECTIONS * 16;
 
@@ -167,7 +168,7 @@ struct List<T>(#[serde(deserialize_with = "exact_vec")] Vec<T>);
 
 /// The sections of a snapshot, in the order they are written; each is decoded on
 /// its own, so they are read on every core.
-const SECTIONS: usize = 7;
+const SECTIONS: usize = 6;
 
 thread_local! {
     /// The bytes of the section being decoded on this thread: no list in it can
@@ -268,7 +269,6 @@ struct Decoded {
     projects: Option<Vec<Project>>,
     activities: Option<Vec<Activity>>,
     contributions: Option<Vec<Contribution>>,
-    slugs: Option<Slugs>,
     index: Option<Index>,
     text: Option<SearchText>,
 }
@@ -318,7 +318,7 @@ impl Store {
         // first, on every core; only the sections being decoded are in memory.
         let decoded = Mutex::new(Decoded::default());
         let failed: Mutex<Option<SnapshotError>> = Mutex::new(None);
-        let order = [2, 1, 4, 5, 3, 0, 6];
+        let order = [2, 1, 4, 3, 0, 5];
         order.par_iter().for_each(|&i| {
             let result = read_section(path, starts[i], sections[i])
                 .and_then(|body| decode(i, &body, &decoded).map_err(|e| corrupt(e.to_string())));
@@ -335,17 +335,18 @@ impl Store {
         let d = decoded.into_inner().unwrap_or_else(|e| e.into_inner());
         let missing = || corrupt("a section is missing".to_owned());
         let head = d.head.ok_or_else(missing)?;
+        let records = Records {
+            documents: head.documents,
+            themes: head.themes,
+            organisations: head.organisations,
+            programmes: head.programmes,
+            projects: d.projects.ok_or_else(missing)?,
+            activities: d.activities.ok_or_else(missing)?,
+            contributions: d.contributions.ok_or_else(missing)?,
+        };
         Ok(Some(Store {
-            records: Records {
-                documents: head.documents,
-                themes: head.themes,
-                organisations: head.organisations,
-                programmes: head.programmes,
-                projects: d.projects.ok_or_else(missing)?,
-                activities: d.activities.ok_or_else(missing)?,
-                contributions: d.contributions.ok_or_else(missing)?,
-            },
-            slugs: d.slugs.ok_or_else(missing)?,
+            slugs: Slugs::build(&records),
+            records,
             index: d.index.ok_or_else(missing)?,
             text: d.text.ok_or_else(missing)?,
             iati: head.iati,
@@ -409,8 +410,7 @@ impl Store {
                 1 => postcard::to_io(&r.projects, &mut body),
                 2 => postcard::to_io(&r.activities, &mut body),
                 3 => postcard::to_io(&r.contributions, &mut body),
-                4 => postcard::to_io(&self.slugs, &mut body),
-                5 => postcard::to_io(&self.index, &mut body),
+                4 => postcard::to_io(&self.index, &mut body),
                 _ => postcard::to_io(&self.text, &mut body),
             };
             written.map_err(|e| io_error(path)(io::Error::other(e)))?;
@@ -475,8 +475,7 @@ fn decode(i: usize, body: &[u8], into: &Mutex<Decoded>) -> postcard::Result<()> 
         1 => put!(projects, postcard::from_bytes::<List<_>>(body)?.0),
         2 => put!(activities, postcard::from_bytes::<List<_>>(body)?.0),
         3 => put!(contributions, postcard::from_bytes::<List<_>>(body)?.0),
-        4 => put!(slugs, postcard::from_bytes(body)?),
-        5 => put!(index, postcard::from_bytes(body)?),
+        4 => put!(index, postcard::from_bytes(body)?),
         _ => put!(text, postcard::from_bytes(body)?),
     }
     Ok(())
@@ -491,7 +490,21 @@ mod tests {
     /// Every part of two stores, compared: maps by content, the rest by value.
     fn assert_same(a: &Store, b: &Store) {
         assert_eq!(a.records, b.records);
-        assert_eq!(a.slugs, b.slugs);
+        macro_rules! by_slug {
+            ($($list:ident $by_slug:ident $id:ident),*) => {$(
+                for (i, r) in b.records.$list.iter().enumerate() {
+                    assert_eq!(a.$by_slug(r.slug.as_str()), Some($id(i as u32)));
+                }
+            )*};
+        }
+        by_slug!(
+            documents document_by_slug DocumentId,
+            themes theme_by_slug ThemeId,
+            organisations organisation_by_slug OrganisationId,
+            programmes programme_by_slug ProgrammeId,
+            projects project_by_slug ProjectId,
+            contributions contribution_by_slug ContributionId
+        );
         assert_eq!(format!("{:?}", a.index), format!("{:?}", b.index));
         assert_eq!(format!("{:?}", a.text), format!("{:?}", b.text));
         assert_eq!(a.iati, b.iati);
