@@ -15,7 +15,7 @@ use std::path::Path;
 use coopgraph_model::{CurrencyCode, PartialDate};
 use rust_decimal::Decimal;
 
-use super::report::{FileId, Report};
+use super::report::{FileId, Lines, Report};
 use crate::store::{Rate, Rates};
 
 /// The folder of a data directory that holds its exchange rates.
@@ -94,8 +94,11 @@ fn read_file(
             return;
         }
     };
-    let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', &bytes).map(|i| i as u32 + 1));
-    report.file_mut(file).line_starts = starts.collect();
+    let mut lines = Lines::default();
+    for at in memchr::memchr_iter(b'\n', &bytes) {
+        lines.newline(at as u32);
+    }
+    report.file_mut(file).lines = Some(lines);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(bytes.as_slice());

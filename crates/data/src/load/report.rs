@@ -23,26 +23,90 @@ pub(crate) struct FileId(pub u32);
 /// its text is gone.
 pub(crate) struct SourceFile {
     pub path: PathBuf,
-    /// The offset of each line's first byte; empty for a file whose reader gives
-    /// spans as line numbers.
-    pub line_starts: Vec<u32>,
+    /// Where its lines start; `None` for a file whose reader gives spans as line
+    /// numbers.
+    pub lines: Option<Lines>,
 }
 
 impl SourceFile {
     fn new(path: PathBuf) -> Self {
         Self {
             path,
-            line_starts: vec![0],
+            lines: Some(Lines::default()),
         }
     }
 
     /// The line, from 1, of a span's start.
     pub fn line(&self, offset: usize) -> usize {
-        if self.line_starts.is_empty() {
-            return offset;
+        self.lines
+            .as_ref()
+            .map_or(offset, |lines| lines.line(offset))
+    }
+}
+
+/// Where each line of a file starts, in about a byte a line (a file of a
+/// million records has tens of millions of lines): each line's length, and the
+/// start of every 64th line and of each line after a long one.
+#[derive(Debug)]
+pub(crate) struct Lines {
+    /// The index (from 0) and first byte of the first line of each group.
+    marks: Vec<(u32, u32)>,
+    /// The length of each ended line, newline included, up to [`LONG`]: a line
+    /// that long is the last of its group, and ends where the next group starts.
+    lens: Vec<u8>,
+    /// Where the line not ended yet starts.
+    open: u32,
+}
+
+/// The length from which a line ends its group.
+const LONG: u32 = u8::MAX as u32;
+
+/// Lines in a group, at most.
+const GROUP: u32 = 64;
+
+impl Default for Lines {
+    fn default() -> Self {
+        Self {
+            marks: vec![(0, 0)],
+            lens: Vec::new(),
+            open: 0,
         }
-        self.line_starts
-            .partition_point(|&start| start as usize <= offset)
+    }
+}
+
+impl Lines {
+    /// Ends the current line at the newline at offset `at`.
+    pub fn newline(&mut self, at: u32) {
+        let len = at + 1 - self.open;
+        self.lens.push(len.min(LONG) as u8);
+        self.open = at + 1;
+        let next = self.lens.len() as u32;
+        if len >= LONG || next % GROUP == 0 {
+            self.marks.push((next, self.open));
+        }
+    }
+
+    /// The line, from 1, that the byte at `offset` is on.
+    pub fn line(&self, offset: usize) -> usize {
+        let group = self
+            .marks
+            .partition_point(|&(_, start)| start as usize <= offset)
+            .saturating_sub(1);
+        let (mut line, start) = self.marks[group];
+        let end = self
+            .marks
+            .get(group + 1)
+            .map_or(self.lens.len() as u32 + 1, |&(next, _)| next);
+        let mut start = start as usize;
+        while line + 1 < end {
+            let len = usize::from(self.lens[line as usize]);
+            if start + len > offset {
+                break;
+            }
+            start += len;
+            line += 1;
+        }
+        line as usize + 1
     }
 }
 
@@ -80,7 +144,7 @@ impl Report {
     /// Adds a file whose reader gives spans as line numbers.
     pub fn add_file_by_line(&mut self, path: PathBuf) -> FileId {
         let id = self.add_file(path);
-        self.file_mut(id).line_starts.clear();
+        self.file_mut(id).lines = None;
         id
     }
 
@@ -272,6 +336,41 @@ impl<I: Copy> Places<I> {
         Self {
             places: Vec::new(),
             index,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Every byte's line is the one counting newlines before it gives, for
+        /// lines of every length, short and far longer than a byte counts.
+        #[test]
+        fn every_byte_is_on_the_line_its_newlines_say(
+            lens in proptest::collection::vec(
+                proptest::prop_oneof![0usize..8, 250usize..260, 300usize..1_500],
+                0..300,
+            ),
+            tail in 0usize..4,
+        ) {
+            let mut text = Vec::new();
+            for len in lens {
+                text.extend(std::iter::repeat_n(b'x', len));
+                text.push(b'\n');
+            }
+            text.extend(std::iter::repeat_n(b'y', tail));
+            let mut lines = Lines::default();
+            for at in memchr::memchr_iter(b'\n', &text) {
+                lines.newline(at as u32);
+            }
+            let mut line = 1;
+            for (offset, &byte) in text.iter().enumerate() {
+                proptest::prop_assert_eq!(lines.line(offset), line, "offset {}", offset);
+                line += usize::from(byte == b'\n');
+            }
+            proptest::prop_assert_eq!(lines.line(text.len() + 10), line);
         }
     }
 }

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use super::report::{FileId, Report};
+use super::report::{FileId, Lines, Report};
 
 impl Report {
     /// Reads and parses one TOML file of `[[table]]` records into its records,
@@ -49,7 +49,7 @@ impl Report {
                 return;
             }
         };
-        self.file_mut(file).line_starts = scan.line_starts;
+        self.file_mut(file).lines = Some(scan.lines);
 
         let mut unreadable = false;
         // One thread reads and parses the next batch (on every core) while this
@@ -104,7 +104,7 @@ impl Report {
 /// What a first, quick pass over a file finds: where its lines start, and
 /// whether it has multi-line strings.
 struct Scan {
-    line_starts: Vec<u32>,
+    lines: Lines,
     multiline_strings: bool,
 }
 
@@ -119,7 +119,7 @@ impl Scan {
             ));
         }
         let mut scan = Self {
-            line_starts: vec![0],
+            lines: Lines::default(),
             multiline_strings: false,
         };
         let mut block = Vec::with_capacity(BLOCK);
@@ -132,9 +132,9 @@ impl Scan {
             if n == 0 {
                 return Ok(scan);
             }
-            let newlines = memchr::memchr_iter(b'\n', &block);
-            scan.line_starts
-                .extend(newlines.map(|i| (base + i + 1) as u32));
+            for at in memchr::memchr_iter(b'\n', &block) {
+                scan.lines.newline((base + at) as u32);
+            }
             let mut seam = std::mem::take(&mut tail);
             seam.extend_from_slice(&block[..n.min(2)]);
             scan.multiline_strings |= has_delimiter(&block) || has_delimiter(&seam);

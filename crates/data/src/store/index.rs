@@ -61,22 +61,59 @@ impl<T> Default for Lists<T> {
     }
 }
 
-impl<T> Lists<T> {
-    /// Groups `(key, value)` pairs under keys `0..keys`, keeping their order
-    /// within a key.
-    pub fn new(keys: usize, mut pairs: Vec<(u32, T)>) -> Self {
-        pairs.sort_by_key(|&(key, _)| key);
+impl<T: Copy> Lists<T> {
+    /// Groups the `(key, value)` pairs `pairs` gives under keys `0..keys`,
+    /// keeping their order within a key. The pairs are gone through twice,
+    /// once to count them and once to place them, so no list of pairs is ever
+    /// built.
+    pub fn build<P: Iterator<Item = (u32, T)>>(keys: usize, pairs: impl Fn() -> P) -> Self {
         let mut starts = vec![0u32; keys + 1];
-        for &(key, _) in &pairs {
+        for (key, _) in pairs() {
             starts[key as usize + 1] += 1;
         }
         for i in 0..keys {
             starts[i + 1] += starts[i];
         }
-        Self {
-            starts,
-            items: pairs.into_iter().map(|(_, value)| value).collect(),
+        let Some((_, fill)) = pairs().next() else {
+            return Self {
+                starts,
+                items: Vec::new(),
+            };
+        };
+        let mut items = vec![fill; starts[keys] as usize];
+        let mut next = starts.clone();
+        for (key, value) in pairs() {
+            let at = &mut next[key as usize];
+            items[*at as usize] = value;
+            *at += 1;
         }
+        Self { starts, items }
+    }
+
+    /// Sorts each list and leaves each value once in it.
+    fn dedup_each(&mut self) -> &mut Self
+    where
+        T: Ord,
+    {
+        let mut kept = 0;
+        let mut start = 0;
+        for key in 0..self.starts.len() - 1 {
+            let end = self.starts[key + 1] as usize;
+            let list = &mut self.items[start..end];
+            list.sort_unstable();
+            let from = kept;
+            for i in start..end {
+                if kept == from || self.items[kept - 1] != self.items[i] {
+                    self.items[kept] = self.items[i];
+                    kept += 1;
+                }
+            }
+            start = end;
+            self.starts[key + 1] = kept as u32;
+        }
+        self.items.truncate(kept);
+        self.items.shrink_to_fit();
+        self
     }
 }
 
@@ -96,39 +133,71 @@ impl Index {
     pub fn build(s: &Records) -> Self {
         let n_org = s.organisations.len();
         let mut ix = Self::default();
-        let mut children = Vec::new();
-        let mut org_programmes = Vec::new();
-        let mut org_projects = Vec::new();
-        let mut org_roles = Vec::new();
-        let mut programme_projects = Vec::new();
-        let mut theme_projects = Vec::new();
-        let mut contributions_from = Vec::new();
-        let mut to_org = Vec::new();
-        let mut to_programme = Vec::new();
-        let mut to_project = Vec::new();
-        for (i, o) in s.organisations.iter().enumerate() {
-            if let Some(p) = o.parent {
-                children.push((p.0, OrganisationId(i as u32)));
-            }
-        }
-        for (i, p) in s.programmes.iter().enumerate() {
-            for part in &p.participants {
-                org_programmes.push((part.organisation.0, (ProgrammeId(i as u32), part.role)));
-                org_roles.push((part.organisation.0, part.role));
-            }
-        }
-        for (i, p) in s.projects.iter().enumerate() {
-            let id = ProjectId(i as u32);
-            for part in &p.participants {
-                org_projects.push((part.organisation.0, (id, part.role)));
-                org_roles.push((part.organisation.0, part.role));
-            }
-            if let Some(prog) = p.programme {
-                programme_projects.push((prog.0, id));
-            }
-            for t in &p.themes {
-                theme_projects.push((t.0, id));
-            }
+        let orgs = || s.organisations.iter().zip((0..).map(OrganisationId));
+        let programmes = || s.programmes.iter().zip((0..).map(ProgrammeId));
+        let projects = || s.projects.iter().zip((0..).map(ProjectId));
+        let contributions = || s.contributions.iter().zip((0..).map(ContributionId));
+        ix.children = Lists::build(n_org, || {
+            orgs().filter_map(|(o, id)| Some((o.parent?.0, id)))
+        });
+        ix.org_programmes = Lists::build(n_org, || {
+            programmes().flat_map(|(p, id)| {
+                p.participants
+                    .iter()
+                    .map(move |x| (x.organisation.0, (id, x.role)))
+            })
+        });
+        ix.org_projects = Lists::build(n_org, || {
+            projects().flat_map(|(p, id)| {
+                p.participants
+                    .iter()
+                    .map(move |x| (x.organisation.0, (id, x.role)))
+            })
+        });
+        ix.org_roles = Lists::build(n_org, || {
+            let programmes = s.programmes.iter().flat_map(|p| roles(&p.participants));
+            let projects = s.projects.iter().flat_map(|p| roles(&p.participants));
+            let contributions = s.contributions.iter().flat_map(|c| {
+                let channel = c.channel.map(|ch| (ch.0, Role::Extending));
+                std::iter::once((c.from.0, Role::Funding)).chain(channel)
+            });
+            programmes.chain(projects).chain(contributions)
+        });
+        ix.org_roles.dedup_each();
+        ix.programme_projects = Lists::build(s.programmes.len(), || {
+            projects().filter_map(|(p, id)| Some((p.programme?.0, id)))
+        });
+        ix.theme_projects = Lists::build(s.themes.len(), || {
+            projects().flat_map(|(p, id)| p.themes.iter().map(move |t| (t.0, id)))
+        });
+        ix.contributions_from =
+            Lists::build(n_org, || contributions().map(|(c, id)| (c.from.0, id)));
+        let to = |which: fn(&Recipient) -> Option<u32>| {
+            move || contributions().filter_map(move |(c, id)| Some((which(c.to.as_ref()?)?, id)))
+        };
+        ix.contributions_to_org = Lists::build(
+            n_org,
+            to(|r| match r {
+                Recipient::Organisation(o) => Some(o.0),
+                _ => None,
+            }),
+        );
+        ix.contributions_to_programme = Lists::build(
+            s.programmes.len(),
+            to(|r| match r {
+                Recipient::Programme(p) => Some(p.0),
+                _ => None,
+            }),
+        );
+        ix.contributions_to_project = Lists::build(
+            s.projects.len(),
+            to(|r| match r {
+                Recipient::Project(p) => Some(p.0),
+                _ => None,
+            }),
+        );
+        ix.years.reserve_exact(s.projects.len());
+        for (p, id) in projects() {
             ix.years.push(match (p.period.start(), p.period.end()) {
                 (Some(s), Some(e)) => (s.year(), e.year()),
                 (Some(s), None) => (s.year(), i32::MAX),
@@ -148,32 +217,6 @@ impl Index {
                 ix.country_projects.entry(*c).or_default().push(id);
             }
         }
-        for (i, c) in s.contributions.iter().enumerate() {
-            let id = ContributionId(i as u32);
-            contributions_from.push((c.from.0, id));
-            org_roles.push((c.from.0, Role::Funding));
-            if let Some(ch) = c.channel {
-                org_roles.push((ch.0, Role::Extending));
-            }
-            match c.to {
-                None => {}
-                Some(Recipient::Organisation(o)) => to_org.push((o.0, id)),
-                Some(Recipient::Programme(p)) => to_programme.push((p.0, id)),
-                Some(Recipient::Project(p)) => to_project.push((p.0, id)),
-            }
-        }
-        org_roles.sort_unstable();
-        org_roles.dedup();
-        ix.children = Lists::new(n_org, children);
-        ix.org_programmes = Lists::new(n_org, org_programmes);
-        ix.org_projects = Lists::new(n_org, org_projects);
-        ix.org_roles = Lists::new(n_org, org_roles);
-        ix.programme_projects = Lists::new(s.programmes.len(), programme_projects);
-        ix.theme_projects = Lists::new(s.themes.len(), theme_projects);
-        ix.contributions_from = Lists::new(n_org, contributions_from);
-        ix.contributions_to_org = Lists::new(n_org, to_org);
-        ix.contributions_to_programme = Lists::new(s.programmes.len(), to_programme);
-        ix.contributions_to_project = Lists::new(s.projects.len(), to_project);
         ix.project_orders = project_orders(&s.projects);
         ix.organisation_orders = name_orders(&s.organisations, |o| (&o.name, &o.slug))
             .map(|o| o.into_iter().map(OrganisationId).collect());
@@ -206,6 +249,11 @@ impl Index {
         });
         ix
     }
+}
+
+/// The role each participant holds, by organisation.
+fn roles(parts: &[Participation]) -> impl Iterator<Item = (u32, Role)> + '_ {
+    parts.iter().map(|x| (x.organisation.0, x.role))
 }
 
 /// Projects by country and by year, as bitmaps of their ranks in one order.
