@@ -123,6 +123,11 @@ impl FoldedFields {
         let chunk = &self.chunks[i / CHUNK];
         let i = i % CHUNK;
         let mut next = chunk.starts[i] as usize;
+        if next == chunk.starts[i + 1] as usize {
+            // Every field is ASCII.
+            record.fields(&mut |field, weight| out.push((field, weight)));
+            return;
+        }
         record.fields(&mut |field, weight| {
             let field = if field.is_ascii() {
                 field
