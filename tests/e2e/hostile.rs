@@ -225,7 +225,11 @@ async fn full_and_slow_give_503() {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (router, _) = app_with_handle(crate::store(), config);
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        tokio::spawn(async move {
+            axum::serve(listener, axum::ServiceExt::into_make_service(router))
+                .await
+                .unwrap()
+        });
         App {
             url,
             client: reqwest::Client::new(),

@@ -91,7 +91,11 @@ pub async fn spawn_with(config: coopgraph::http::Config) -> (App, coopgraph::htt
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (router, handle) = coopgraph::http::app_with_handle(store(), config);
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    tokio::spawn(async move {
+        axum::serve(listener, axum::ServiceExt::into_make_service(router))
+            .await
+            .unwrap()
+    });
     let app = App {
         url,
         client: reqwest::Client::new(),

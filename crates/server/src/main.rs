@@ -420,7 +420,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         snapshot,
         ..Default::default()
     };
-    let (router, handle) = coopgraph::http::app_with_handle(store, config);
+    let (app, handle) = coopgraph::http::app_with_handle(store, config);
     handle.loaded_in(progress.started.elapsed().as_secs_f64());
     #[cfg(unix)]
     tokio::spawn(reload_on_hangup(handle.clone(), args.data.clone()));
@@ -443,7 +443,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         tracing::info!("no longer taking connections; finishing requests under way");
         let _ = stopping.send(true);
     };
-    let server = axum::serve(listener, router).with_graceful_shutdown(shutdown);
+    let server = axum::serve(listener, axum::ServiceExt::into_make_service(app))
+        .with_graceful_shutdown(shutdown);
     let deadline = async move {
         let _ = stopped.wait_for(|s| *s).await;
         tokio::time::sleep(DRAIN).await;

@@ -223,9 +223,10 @@ impl<S> tower::Layer<S> for Observe {
     }
 }
 
-/// A service wrapped by [`Observe`].
+/// A service behind the layer that gives every request its id, counts and logs
+/// GraphQL requests, and answers those the response cache holds.
 #[derive(Clone)]
-pub(crate) struct Observing<S> {
+pub struct Observing<S> {
     inner: S,
     observe: Observe,
 }

@@ -23,6 +23,7 @@ use crate::error::{Code, JSON, Refusal};
 
 mod graphql;
 mod metrics;
+pub use metrics::Observing;
 mod persisted;
 
 /// The largest request body accepted, in bytes.
@@ -149,13 +150,19 @@ impl Handle {
     }
 }
 
-/// The whole router for a loaded dataset.
-pub fn app(store: Arc<Store>) -> Router {
+/// The whole app: the router behind the layer every request goes through first
+/// (request ids, counters, cached answers). Serve it with
+/// `axum::serve(listener, app.into_make_service())` (`axum::ServiceExt`), or
+/// call it as a tower service.
+pub type App = Observing<Router>;
+
+/// The whole app for a loaded dataset.
+pub fn app(store: Arc<Store>) -> App {
     app_with_handle(store, Config::default()).0
 }
 
-/// The whole router for a loaded dataset, and the handle that controls it.
-pub fn app_with_handle(store: Arc<Store>, config: Config) -> (Router, Handle) {
+/// The whole app for a loaded dataset, and the handle that controls it.
+pub fn app_with_handle(store: Arc<Store>, config: Config) -> (App, Handle) {
     let shared = Arc::new(Shared {
         current: RwLock::new(Current { store, version: 0 }),
         cache: ResponseCache::new(config.cache_bytes),
@@ -208,10 +215,11 @@ pub fn app_with_handle(store: Arc<Store>, config: Config) -> (Router, Handle) {
         Some(layer) => router.layer(layer),
         None => router,
     };
-    // Outermost: every request, preflights included, carries an `x-request-id`
-    // back; GraphQL requests are counted and logged, cached ones answered.
-    let router = router.layer(observe);
-    (router, Handle(shared))
+    // Outermost, around the router rather than each of its routes: every
+    // request, preflights included, carries an `x-request-id` back; GraphQL
+    // requests are counted and logged, and cached ones answered before any
+    // routing.
+    (tower::Layer::layer(&observe, router), Handle(shared))
 }
 
 /// Answers preflights and marks answers for the allowed origins; `None` (no CORS
