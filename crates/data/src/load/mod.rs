@@ -422,8 +422,8 @@ pub fn load_with(
     if report.has_deferred() {
         return Err(report.finish());
     }
-    // What only problems needed (each file's line table, each record's place)
-    // goes before the indexes are built, which is when memory peaks.
+    // What only loading needed (each file's line table, each record's place,
+    // the slugs while registered) goes before the indexes are built.
     let warnings = report.take_warnings();
     drop((report, places, late, slugs));
     let records = (|| {
